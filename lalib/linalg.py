@@ -1,0 +1,284 @@
+"""Core linear algebra: rank and the four fundamental subspaces.
+
+Every routine here works on plain numpy arrays, validates its input and says
+which argument was wrong. The subspace routines return *orthonormal* bases as
+the columns of a matrix, all read off one singular value decomposition, so that
+rank, column space, row space and null space always agree with each other.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+__all__ = [
+    "as_matrix",
+    "default_tol",
+    "rank",
+    "nullity",
+    "column_space",
+    "row_space",
+    "null_space",
+    "left_null_space",
+    "in_span",
+    "same_span",
+]
+
+
+def as_matrix(A: ArrayLike, name: str = "A") -> np.ndarray:
+    """Return ``A`` as a finite 2-D float array, or raise a clear error.
+
+    Parameters
+    ----------
+    A : array_like
+        Anything numpy can turn into a 2-D numeric array.
+    name : str
+        The argument's name, used in error messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        A float64 (or complex128) copy-free view of ``A`` where possible.
+
+    Raises
+    ------
+    TypeError
+        If ``A`` is not numeric.
+    ValueError
+        If ``A`` is not 2-D, is empty, or holds NaN or infinity.
+
+    Examples
+    --------
+    >>> as_matrix([[1, 2], [3, 4]]).dtype
+    dtype('float64')
+    >>> as_matrix([1, 2, 3])
+    Traceback (most recent call last):
+    ...
+    ValueError: A must be a 2-D matrix, got a 1-D array of shape (3,)
+    """
+    try:
+        arr = np.asarray(A)
+    except ValueError as exc:  # ragged nested lists
+        raise ValueError(f"{name} must be a 2-D matrix with rows of equal length: {exc}") from None
+    if arr.dtype == bool:
+        arr = arr.astype(float)
+    if not (np.issubdtype(arr.dtype, np.number)):
+        raise TypeError(f"{name} must be numeric, got an array of dtype {arr.dtype}")
+    if arr.ndim != 2:
+        raise ValueError(f"{name} must be a 2-D matrix, got a {arr.ndim}-D array of shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
+    arr = arr.astype(np.complex128 if np.iscomplexobj(arr) else np.float64, copy=False)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or infinity")
+    return arr
+
+
+def default_tol(A: np.ndarray, s: np.ndarray | None = None) -> float:
+    """The tolerance below which a singular value counts as zero.
+
+    This is numpy's (and MATLAB's) rule ``sigma_max * max(m, n) * eps``: a
+    singular value smaller than the rounding error of an SVD of a matrix this
+    size and scale is indistinguishable from zero.
+
+    Parameters
+    ----------
+    A : numpy.ndarray
+        The matrix (only its shape and dtype are used when ``s`` is given).
+    s : numpy.ndarray, optional
+        Its singular values, if already computed.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> default_tol(np.eye(3)) == 3 * float(np.finfo(float).eps)
+    True
+    """
+    if s is None:
+        s = np.linalg.svd(A, compute_uv=False)
+    smax = float(s.max()) if s.size else 0.0
+    return float(smax * max(A.shape) * np.finfo(A.dtype).eps)
+
+
+def _svd_rank(A: ArrayLike, tol: float | None, name: str = "A"):
+    """SVD of ``A`` with the numerical rank; shared by every subspace routine."""
+    M = as_matrix(A, name)
+    U, s, Vh = np.linalg.svd(M, full_matrices=True)
+    if tol is None:
+        tol = default_tol(M, s)
+    elif not np.isscalar(tol) or not np.isfinite(tol) or tol < 0:
+        raise ValueError(f"tol must be a non-negative finite number, got {tol!r}")
+    r = int(np.sum(s > tol))
+    return U, s, Vh, r
+
+
+def rank(A: ArrayLike, tol: float | None = None) -> int:
+    """Numerical rank: how many singular values exceed ``tol``.
+
+    The rank is the number of linearly independent columns (equivalently,
+    rows). In floating point it is counted from the singular values, because
+    elimination can turn a tiny rounding error into a spurious pivot.
+
+    Parameters
+    ----------
+    A : array_like, shape (m, n)
+        The matrix.
+    tol : float, optional
+        Singular values ``<= tol`` count as zero. Default
+        :func:`default_tol`: ``sigma_max * max(m, n) * eps``.
+
+    Returns
+    -------
+    int
+        A number between 0 and ``min(m, n)``.
+
+    Examples
+    --------
+    >>> rank([[1, 2, 3], [2, 4, 6]])
+    1
+    >>> rank(np.diag([1, 1, 1, 1, 0, 0]))
+    4
+    >>> rank([[1, 0], [0, 1e-20]])   # 1e-20 is below the rounding level of this matrix
+    1
+    >>> rank([[1, 0], [0, 1e-20]], tol=0)
+    2
+    """
+    return _svd_rank(A, tol)[3]
+
+
+def nullity(A: ArrayLike, tol: float | None = None) -> int:
+    """Dimension of the null space: ``n - rank(A)`` (rank–nullity theorem).
+
+    Examples
+    --------
+    >>> nullity(np.diag([1, 1, 1, 1, 0, 0]))
+    2
+    """
+    M = as_matrix(A)
+    return M.shape[1] - rank(M, tol)
+
+
+def column_space(A: ArrayLike, tol: float | None = None) -> np.ndarray:
+    """Orthonormal basis of the column space C(A), a subspace of R^m.
+
+    Parameters
+    ----------
+    A : array_like, shape (m, n)
+    tol : float, optional
+        See :func:`rank`.
+
+    Returns
+    -------
+    numpy.ndarray, shape (m, r)
+        Columns are orthonormal and span the same space as the columns of A.
+
+    Examples
+    --------
+    >>> Q = column_space([[1, 2, 3], [2, 4, 6]])
+    >>> Q.shape
+    (2, 1)
+    >>> bool(np.allclose(abs(Q[:, 0]), np.array([1, 2]) / np.sqrt(5)))
+    True
+    """
+    U, _, _, r = _svd_rank(A, tol)
+    return U[:, :r]
+
+
+def row_space(A: ArrayLike, tol: float | None = None) -> np.ndarray:
+    """Orthonormal basis of the row space C(Aᵀ), a subspace of R^n.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n, r)
+
+    Examples
+    --------
+    >>> row_space([[1, 2, 3], [2, 4, 6]]).shape
+    (3, 1)
+    """
+    _, _, Vh, r = _svd_rank(A, tol)
+    return Vh[:r].conj().T
+
+
+def null_space(A: ArrayLike, tol: float | None = None) -> np.ndarray:
+    """Orthonormal basis of the null space N(A) = {x : Ax = 0} in R^n.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n, n - r)
+        Empty second dimension when the columns are independent.
+
+    Examples
+    --------
+    >>> A = np.array([[1., 2, 3], [2, 4, 6]])
+    >>> N = null_space(A)
+    >>> N.shape
+    (3, 2)
+    >>> bool(np.allclose(A @ N, 0))
+    True
+    """
+    _, _, Vh, r = _svd_rank(A, tol)
+    return Vh[r:].conj().T
+
+
+def left_null_space(A: ArrayLike, tol: float | None = None) -> np.ndarray:
+    """Orthonormal basis of the left null space N(Aᵀ) = {y : Aᵀy = 0} in R^m.
+
+    Returns
+    -------
+    numpy.ndarray, shape (m, m - r)
+
+    Examples
+    --------
+    >>> left_null_space([[1, 2, 3], [2, 4, 6]]).shape
+    (2, 1)
+    """
+    U, _, _, r = _svd_rank(A, tol)
+    return U[:, r:]
+
+
+def in_span(B: ArrayLike, v: ArrayLike, tol: float = 1e-8) -> bool:
+    """Whether vector ``v`` lies in the span of the columns of ``B``.
+
+    Measured by the relative size of the part of ``v`` left over after
+    projecting it onto C(B).
+
+    Examples
+    --------
+    >>> in_span([[1], [2]], [3, 6])
+    True
+    >>> in_span([[1], [2]], [1, 0])
+    False
+    """
+    Q = column_space(B)
+    vec = np.asarray(v, dtype=float).reshape(-1)
+    if vec.shape[0] != Q.shape[0]:
+        raise ValueError(f"v has length {vec.shape[0]}, but the columns of B have length {Q.shape[0]}")
+    residual = vec - Q @ (Q.conj().T @ vec)
+    return bool(np.linalg.norm(residual) <= tol * max(1.0, np.linalg.norm(vec)))
+
+
+def same_span(A: ArrayLike, B: ArrayLike, tol: float = 1e-8) -> bool:
+    """Whether the columns of ``A`` and ``B`` span the same subspace.
+
+    Two spans are equal when they have the same dimension and each basis lies
+    in the other's span: compared through orthogonal projectors, so the
+    particular vectors (their order, scale or sign) do not matter.
+
+    Examples
+    --------
+    >>> same_span([[1, 0], [0, 1], [0, 0]], [[1, 1], [1, -1], [0, 0]])
+    True
+    >>> same_span([[1], [0], [0]], [[0], [1], [0]])
+    False
+    """
+    QA, QB = column_space(A, None), column_space(B, None)
+    if QA.shape[0] != QB.shape[0]:
+        raise ValueError(f"A has columns of length {QA.shape[0]}, B of length {QB.shape[0]}")
+    if QA.shape[1] != QB.shape[1]:
+        return False
+    PA, PB = QA @ QA.conj().T, QB @ QB.conj().T
+    return bool(np.linalg.norm(PA - PB, 2) <= tol * 10 * max(QA.shape))
