@@ -20,6 +20,8 @@ __all__ = [
     "row_space",
     "null_space",
     "left_null_space",
+    "rref",
+    "canonical_basis",
     "in_span",
     "same_span",
 ]
@@ -238,6 +240,87 @@ def left_null_space(A: ArrayLike, tol: float | None = None) -> np.ndarray:
     """
     U, _, _, r = _svd_rank(A, tol)
     return U[:, r:]
+
+
+def rref(A: ArrayLike, tol: float = 1e-10) -> tuple[np.ndarray, list[int]]:
+    """Reduced row echelon form by Gauss–Jordan elimination with partial pivoting.
+
+    Entries of size ``<= tol * max|A|`` count as zero. Elimination is the
+    textbook way to *see* dependence, but it is fragile on ill-conditioned
+    matrices; use :func:`rank` to count. Applied to the transpose of an
+    orthonormal basis it gives the unique *canonical* basis of that subspace,
+    which is how the book's widgets name a subspace independently of the
+    algorithm that found it.
+
+    Parameters
+    ----------
+    A : array_like, shape (m, n)
+    tol : float
+        Relative pivot tolerance.
+
+    Returns
+    -------
+    R : numpy.ndarray, shape (m, n)
+        The reduced row echelon form.
+    pivots : list of int
+        The pivot columns.
+
+    Examples
+    --------
+    >>> R, pivots = rref([[1, 2, 3], [2, 4, 6]])
+    >>> R.tolist(), pivots
+    ([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]], [0])
+    """
+    R = as_matrix(A).real.copy()
+    m, n = R.shape
+    cutoff = tol * max(float(np.abs(R).max()), np.finfo(float).tiny)
+    pivots: list[int] = []
+    row = 0
+    for col in range(n):
+        if row == m:
+            break
+        best = row + int(np.argmax(np.abs(R[row:, col])))
+        if abs(R[best, col]) <= cutoff:
+            R[row:, col] = 0.0
+            continue
+        R[[row, best]] = R[[best, row]]
+        R[row] /= R[row, col]
+        others = np.arange(m) != row
+        R[others] -= np.outer(R[others, col], R[row])
+        pivots.append(col)
+        row += 1
+    R[np.abs(R) <= cutoff] = 0.0
+    return R, pivots
+
+
+def canonical_basis(Q: ArrayLike, tol: float = 1e-10) -> np.ndarray:
+    """The unique basis of the span of the columns of ``Q`` in reduced echelon form.
+
+    Two different bases of the same subspace give the same result, so it is a
+    name for the subspace itself.
+
+    Parameters
+    ----------
+    Q : array_like, shape (n, k)
+        Columns spanning the subspace (typically orthonormal).
+
+    Returns
+    -------
+    numpy.ndarray, shape (n, r)
+        Columns are the nonzero rows of ``rref(Q.T)``; ``r`` is the dimension.
+
+    Examples
+    --------
+    >>> canonical_basis([[2, 4], [4, 8], [6, 12]]).ravel().tolist()
+    [1.0, 2.0, 3.0]
+    """
+    Q = np.asarray(Q, dtype=float)
+    if Q.ndim != 2:
+        raise ValueError(f"Q must be a 2-D matrix of column vectors, got shape {Q.shape}")
+    if Q.shape[1] == 0:
+        return Q.copy()
+    R, pivots = rref(Q.T, tol)
+    return R[: len(pivots)].T
 
 
 def in_span(B: ArrayLike, v: ArrayLike, tol: float = 1e-8) -> bool:

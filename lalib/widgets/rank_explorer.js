@@ -1,0 +1,226 @@
+// Rank explorer: the columns of a 2×n or 3×n matrix drawn as arrows, with
+// their column space (a point, a line, a plane or all of space), the rank,
+// the nullity and the null space's special solutions. Drag an arrow's tip
+// (it snaps to a grid of SNAP) or type an entry; in 3-D drag the background
+// to turn the view. Reads only the model, so the kernel (live) and derive()
+// (static page) produce the same picture.
+
+const SNAP = 0.5;
+const SIZE = 320;
+const COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd"];
+const SPACE_NAMES = ["the point 0", "a line through 0", "a plane through 0"];
+
+// Static host: stand in for the kernel's lalib.widgets.rank_explorer.describe.
+function derive(state) {
+  const d = describeMatrix(state.matrix, state.tol_rel);
+  const reversed = (vs) => vs.map((v) => v.slice().reverse());
+  // Reduced echelon form of the reversed vectors gives the special solutions,
+  // listed by free variable (as rank_explorer.describe does).
+  d.null_basis = reversed(canonicalBasis(reversed(d.null_basis))).reverse();
+  return d;
+}
+
+function render({ model, el }) {
+  const view = { yaw: -0.6, pitch: 0.35 };
+  const root = h("div", { class: "lx-rank" });
+  el.append(root);
+
+  const matrix = () => model.get("matrix");
+  const setMatrix = (M) => {
+    model.set("matrix", M);
+    model.save_changes();
+  };
+  const reach = () => Math.max(4, Math.ceil(Math.max(...matrix().flat().map(Math.abs))) + 1);
+
+  // Screen projection: 2-D is the plane itself; 3-D is a turnable view.
+  function frame() {
+    const m = matrix().length, R = reach(), k = (SIZE / 2 - 14) / R;
+    const c = SIZE / 2;
+    if (m === 2) {
+      return { R, k, m, project: ([x, y]) => [c + k * x, c - k * y], right: [1, 0], up: [0, 1] };
+    }
+    const ct = Math.cos(view.yaw), st = Math.sin(view.yaw), cp = Math.cos(view.pitch), sp = Math.sin(view.pitch);
+    const project = ([x, y, z]) => {
+      const x1 = x * ct - y * st, y1 = x * st + y * ct;
+      return [c + k * x1, c - k * (y1 * sp + z * cp)];
+    };
+    return { R, k, m, project, right: [ct, -st, 0], up: [st * sp, ct * sp, cp] };
+  }
+
+  function arrow(f, tip, color, label, j) {
+    const [x0, y0] = f.project(tip.map(() => 0));
+    const [x1, y1] = f.project(tip);
+    const len = Math.hypot(x1 - x0, y1 - y0);
+    const g = s("g", { class: "lx-column", "data-col": j });
+    if (len > 1e-9) {
+      const ux = (x1 - x0) / len, uy = (y1 - y0) / len, a = Math.min(10, len);
+      g.append(
+        s("line", { x1: x0, y1: y0, x2: x1 - ux * a * 0.8, y2: y1 - uy * a * 0.8, stroke: color, "stroke-width": 2.5 }),
+        s("polygon", {
+          points: `${x1},${y1} ${x1 - ux * a - uy * a * 0.45},${y1 - uy * a + ux * a * 0.45} ${x1 - ux * a + uy * a * 0.45},${y1 - uy * a - ux * a * 0.45}`,
+          fill: color,
+        }),
+      );
+    }
+    g.append(
+      s("text", { x: x1 + 8, y: y1 - 8, fill: color, class: "lx-label" }, label),
+      s("circle", { cx: x1, cy: y1, r: 8, class: "lx-handle", fill: color, "data-col": j, onpointerdown: (e) => startDrag(e, j) }),
+    );
+    return g;
+  }
+
+  // The column space, drawn from the canonical basis the model holds.
+  function columnSpace(f) {
+    const r = model.get("rank"), basis = model.get("col_basis") || [];
+    const kind = r === 0 ? "point" : r === f.m ? "all" : r === 1 ? "line" : "plane";
+    const g = s("g", { class: "lx-colspace", "data-kind": kind, "data-rank": r });
+    const o = f.project(Array(f.m).fill(0));
+    if (kind === "point") g.append(s("circle", { cx: o[0], cy: o[1], r: 5, class: "lx-space-point" }));
+    if (kind === "line") {
+      const v = normalize(basis[0]);
+      const [a, b] = [f.project(v.map((x) => -3 * f.R * x)), f.project(v.map((x) => 3 * f.R * x))];
+      g.append(s("line", { x1: a[0], y1: a[1], x2: b[0], y2: b[1], class: "lx-space-line" }));
+    }
+    if (kind === "plane" || (kind === "all" && f.m === 3)) {
+      // A plane through 0 as a disc; all of R^3 as a faint ball outline plus the plane of the screen.
+      const [e1, e2] = kind === "plane" ? orthonormalPair(basis[0], basis[1]) : [f.right, f.up];
+      const pts = [];
+      for (let i = 0; i < 48; i++) {
+        const t = (2 * Math.PI * i) / 48;
+        pts.push(f.project(e1.map((x, q) => f.R * (Math.cos(t) * x + Math.sin(t) * e2[q]))).join(","));
+      }
+      g.append(s("polygon", { points: pts.join(" "), class: kind === "plane" ? "lx-space-plane" : "lx-space-all" }));
+    }
+    if (kind === "all" && f.m === 2) g.append(s("rect", { x: 0, y: 0, width: SIZE, height: SIZE, class: "lx-space-all" }));
+    return g;
+  }
+
+  function axes(f) {
+    const g = s("g", { class: "lx-axes" });
+    const names = f.m === 2 ? ["x₁", "x₂"] : ["x₁", "x₂", "x₃"];
+    for (let i = 0; i < f.m; i++) {
+      const e = Array(f.m).fill(0);
+      e[i] = f.R;
+      const a = f.project(e.map((x) => -x)), b = f.project(e);
+      g.append(s("line", { x1: a[0], y1: a[1], x2: b[0], y2: b[1] }), s("text", { x: b[0] + 3, y: b[1] - 3 }, names[i]));
+    }
+    return g;
+  }
+
+  const svg = s("svg", { class: "lx-plot", viewBox: `0 0 ${SIZE} ${SIZE}`, role: "img", "aria-label": "columns of A and their span" });
+  const side = h("div", { class: "lx-side" });
+  root.append(h("div", { class: "lx-row" }, [svg, side]));
+  root.append(h("p", { class: "lx-hint" }, ""));
+
+  function draw() {
+    const f = frame(), M = matrix(), n = M[0].length;
+    svg.replaceChildren(
+      s("rect", { x: 0, y: 0, width: SIZE, height: SIZE, class: "lx-bg", onpointerdown: startTurn }),
+      columnSpace(f),
+      axes(f),
+      ...Array.from({ length: n }, (_, j) => arrow(f, M.map((row) => row[j]), COLORS[j % 4], `a${j + 1}`, j)),
+    );
+    root.querySelector(".lx-hint").textContent =
+      f.m === 2
+        ? `Drag an arrow's tip (it snaps to steps of ${SNAP}) or type entries.`
+        : `Type entries, or drag an arrow's tip in the plane of the screen (snaps to ${SNAP}); drag the background to turn the view.`;
+  }
+
+  function entries() {
+    const M = matrix(), m = M.length, n = M[0].length;
+    const table = h("table", { class: "lx-matrix", "aria-label": "entries of A" });
+    table.append(h("tr", {}, [h("th", {}, ""), ...M[0].map((_, j) => h("th", { style: `color:${COLORS[j % 4]}` }, `a${j + 1}`))]));
+    for (let i = 0; i < m; i++) {
+      const cells = M[i].map((x, j) =>
+        h("td", {}, h("input", {
+          type: "number", step: "any", value: fmt(x).replace("\u2212", "-"), "data-row": i, "data-col": j,
+          "aria-label": `A[${i + 1}, ${j + 1}]`,
+          onchange: (e) => {
+            const v = parseFloat(e.target.value);
+            if (!Number.isFinite(v)) return draw();
+            const next = matrix().map((row) => row.slice());
+            next[i][j] = v;
+            setMatrix(next);
+          },
+        })),
+      );
+      table.append(h("tr", {}, [h("th", {}, i === 0 ? "A =" : ""), ...cells]));
+    }
+    return table;
+  }
+
+  function readout() {
+    const M = matrix(), m = M.length, n = M[0].length;
+    const r = model.get("rank"), nul = model.get("nullity");
+    const space = r === m ? `all of ℝ${m === 2 ? "²" : "³"}` : `${SPACE_NAMES[r]} in ℝ${m === 2 ? "²" : "³"}`;
+    const vec = (v) => `(${v.map(fmt).join(", ")})`;
+    const nb = model.get("null_basis") || [];
+    return h("div", { class: "lx-readout" }, [
+      h("div", {}, [h("b", {}, "rank "), h("span", { "data-field": "rank" }, String(r)),
+        h("b", {}, "   nullity "), h("span", { "data-field": "nullity" }, String(nul))]),
+      h("div", { "data-field": "rank-nullity" }, `rank + nullity = ${r} + ${nul} = ${n} columns`),
+      h("div", {}, [h("b", {}, "Column space: "), h("span", { "data-field": "column-space" }, space)]),
+      h("div", {}, [h("b", {}, "Null space: "), h("span", { "data-field": "null-space" },
+        nb.length ? `all combinations of ${nb.map(vec).join(" and ")}` : "only the zero vector")]),
+    ]);
+  }
+
+  function update() {
+    draw();
+    side.replaceChildren(entries(), readout());
+  }
+
+  // Dragging a tip moves that column; snapping makes exact dependence reachable.
+  function startDrag(event, j) {
+    event.preventDefault();
+    event.stopPropagation();
+    const f = frame(), rect = svg.getBoundingClientRect(), scale = SIZE / rect.width;
+    const start = matrix().map((row) => row[j]);
+    const [sx, sy] = [event.clientX, event.clientY];
+    const move = (e) => {
+      const dx = ((e.clientX - sx) * scale) / f.k, dy = ((e.clientY - sy) * scale) / f.k;
+      const tip = start.map((x, i) => Math.round((x + dx * f.right[i] - dy * f.up[i]) / SNAP) * SNAP);
+      const M = matrix();
+      if (tip.every((x, i) => x === M[i][j])) return;
+      setMatrix(M.map((row, i) => row.map((x, c) => (c === j ? tip[i] : x))));
+    };
+    const stop = () => {
+      window.removeEventListener("pointermove", move);
+      window.removeEventListener("pointerup", stop);
+    };
+    window.addEventListener("pointermove", move);
+    window.addEventListener("pointerup", stop);
+  }
+
+  function startTurn(event) {
+    if (matrix().length !== 3) return;
+    event.preventDefault();
+    let [px, py] = [event.clientX, event.clientY];
+    const move = (e) => {
+      view.yaw += (e.clientX - px) * 0.01;
+      view.pitch = Math.max(-1.5, Math.min(1.5, view.pitch + (e.clientY - py) * 0.01));
+      [px, py] = [e.clientX, e.clientY];
+      draw();
+    };
+    const stop = () => {
+      window.removeEventListener("pointermove", move);
+      window.removeEventListener("pointerup", stop);
+    };
+    window.addEventListener("pointermove", move);
+    window.addEventListener("pointerup", stop);
+  }
+
+  model.on("change:matrix change:rank change:col_basis change:null_basis", update);
+  update();
+}
+
+function normalize(v) {
+  const n = Math.hypot(...v);
+  return v.map((x) => x / n);
+}
+
+function orthonormalPair(a, b) {
+  const e1 = normalize(a);
+  const d = b.reduce((acc, x, i) => acc + x * e1[i], 0);
+  return [e1, normalize(b.map((x, i) => x - d * e1[i]))];
+}

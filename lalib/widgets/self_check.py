@@ -1,0 +1,112 @@
+"""Self-check questions for readers: multiple choice and numeric answers.
+
+Judged in the page by ``self_check.js``, so they work in the static book; the
+reader's attempts sync back to Python in JupyterLab. (Graded exercises are a
+different thing: see :mod:`lalib.checks`.)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import traitlets as t
+
+from lalib.widgets.base import BookWidget
+
+__all__ = ["MultipleChoice", "NumericAnswer"]
+
+
+class _SelfCheck(BookWidget):
+    _js_files = ("self_check.js",)
+
+    kind = t.Unicode().tag(sync=True)
+    prompt = t.Unicode().tag(sync=True)
+    explanation = t.Unicode().tag(sync=True)
+    # What the reader did, synced back from the page.
+    attempts = t.Int(0).tag(sync=True)
+    solved = t.Bool(False).tag(sync=True)
+    last_answer = t.Unicode("").tag(sync=True)
+
+
+def _text(value, name: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{name} must be a non-empty string, got {value!r}")
+    return value
+
+
+class MultipleChoice(_SelfCheck):
+    """A multiple-choice question with an explanation and per-option hints.
+
+    Parameters
+    ----------
+    prompt : str
+        The question (inline math in ``$...$`` is typeset where MathJax is present).
+    options : sequence of str
+        At least two options, shown as A, B, C, ...
+    answer : int
+        Index of the right option.
+    explanation : str
+        Shown once the reader picks the right option.
+    hints : mapping of int to str, optional
+        Why a wrong option is wrong, shown when the reader picks it.
+
+    Examples
+    --------
+    >>> q = MultipleChoice("Rank of the 2×2 identity?", ["1", "2"], answer=1,
+    ...                    explanation="Its two columns are independent.", hints={0: "Count pivots."})
+    >>> q.options, q.answer
+    (['1', '2'], 1)
+    """
+
+    options = t.List(t.Unicode()).tag(sync=True)
+    answer = t.Int().tag(sync=True)
+    hints = t.Dict(value_trait=t.Unicode()).tag(sync=True)
+
+    def __init__(self, prompt: str, options: Sequence[str], answer: int, explanation: str,
+                 hints: Mapping[int, str] | None = None):
+        opts = [_text(o, "each option") for o in options]
+        if len(opts) < 2:
+            raise ValueError(f"options must hold at least 2 choices, got {len(opts)}")
+        if not isinstance(answer, int) or not 0 <= answer < len(opts):
+            raise ValueError(f"answer must be an option index from 0 to {len(opts) - 1}, got {answer!r}")
+        hints = dict(hints or {})
+        bad = [k for k in hints if not isinstance(k, int) or not 0 <= k < len(opts) or k == answer]
+        if bad:
+            raise ValueError(f"hints must be keyed by indices of wrong options, got {bad}")
+        super().__init__(kind="choice", prompt=_text(prompt, "prompt"), options=opts, answer=answer,
+                         explanation=_text(explanation, "explanation"),
+                         hints={str(k): _text(v, "each hint") for k, v in hints.items()})
+
+
+class NumericAnswer(_SelfCheck):
+    """A question whose answer is a number, accepted within a relative tolerance.
+
+    Parameters
+    ----------
+    prompt, explanation : str
+        As for :class:`MultipleChoice`.
+    answer : float
+        The right number.
+    tol : float
+        Accept ``|given - answer| <= tol * max(1, |answer|)``; 0 for exact.
+    hint : str, optional
+        Shown after a wrong answer.
+
+    Examples
+    --------
+    >>> NumericAnswer("Nullity of a 6×6 matrix of rank 4?", answer=2, explanation="6 − 4 = 2.").answer
+    2.0
+    """
+
+    answer = t.Float().tag(sync=True)
+    tol = t.Float(0.0).tag(sync=True)
+    hint = t.Unicode("").tag(sync=True)
+
+    def __init__(self, prompt: str, answer: float, explanation: str, tol: float = 0.0, hint: str = ""):
+        if isinstance(answer, bool) or not isinstance(answer, (int, float)) or not math.isfinite(answer):
+            raise ValueError(f"answer must be a finite number, got {answer!r}")
+        if not isinstance(tol, (int, float)) or not math.isfinite(tol) or tol < 0:
+            raise ValueError(f"tol must be a non-negative number, got {tol!r}")
+        super().__init__(kind="number", prompt=_text(prompt, "prompt"), answer=float(answer), tol=float(tol),
+                         explanation=_text(explanation, "explanation"), hint=hint)
