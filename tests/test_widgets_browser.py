@@ -1,0 +1,108 @@
+"""The widgets' JavaScript in headless Chromium, against the Python side."""
+
+from __future__ import annotations
+
+
+import numpy as np
+
+from lalib.widgets import MultipleChoice, NumericAnswer, RankExplorer
+from lalib.widgets.base import read_js
+from lalib.widgets.rank_explorer import TOL_REL, describe
+
+
+def grid_matrices(seed: int = 0, count: int = 300) -> list[list[list[float]]]:
+    """Random half-integer matrices, a third of them built rank-deficient."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in range(count):
+        m, n = rng.integers(2, 4), rng.integers(1, 5)
+        A = rng.integers(-6, 7, size=(m, n)) / 2
+        if i % 3 == 0 and n > 1:  # a column that is a combination of the others
+            A[:, -1] = A[:, :-1] @ rng.integers(-2, 3, size=n - 1)
+        if i % 7 == 0:
+            A[rng.integers(0, m)] = 0
+        out.append(A.tolist())
+    return out
+
+
+def test_static_derive_agrees_with_the_kernel(offline_page, tmp_path):
+    page = tmp_path / "derive.html"
+    code = "\n".join(read_js(f) for f in ("runtime.js", "linalg.js", "rank_explorer.js"))
+    page.write_text(f'<!doctype html><script type="module">{code}\nwindow.derive = derive;</script>')
+    offline_page.goto(page.as_uri())
+    offline_page.wait_for_function("window.derive !== undefined")
+    matrices = grid_matrices()
+    results = offline_page.evaluate(
+        "([ms, tol]) => ms.map((matrix) => derive({matrix, tol_rel: tol}))", [matrices, TOL_REL])
+    for M, js in zip(matrices, results):
+        py = describe(M)
+        assert (js["rank"], js["nullity"]) == (py["rank"], py["nullity"]), M
+        for key in ("col_basis", "null_basis"):
+            assert np.allclose(np.array(js[key]).reshape(-1), np.array(py[key]).reshape(-1), atol=1e-9), (M, key)
+    assert offline_page.errors == []
+
+
+def widget_page(tmp_path, *widgets) -> str:
+    page = tmp_path / "widgets.html"
+    page.write_text("<!doctype html><meta charset='utf-8'><body>" + "\n".join(w.static_html() for w in widgets))
+    return page.as_uri()
+
+
+def readout(page, field, nth=0):
+    return page.locator(f'[data-field="{field}"]').nth(nth).inner_text()
+
+
+def test_dragging_a_column_onto_the_line_drops_the_rank(offline_page, tmp_path):
+    offline_page.goto(widget_page(tmp_path, RankExplorer([[1, 1], [2, 0]])))
+    assert readout(offline_page, "rank") == "2"
+    assert offline_page.locator(".lx-colspace").get_attribute("data-kind") == "all"
+    # Drag the tip of a2 from (1, 0) to (2, 4): twice a1.
+    handle = offline_page.locator('.lx-handle[data-col="1"]')
+    box = handle.bounding_box()
+    plot = offline_page.locator(".lx-plot").bounding_box()
+    unit = plot["width"] / 320 * (320 / 2 - 14) / 4  # pixels per unit at reach 4
+    x0, y0 = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    offline_page.mouse.move(x0, y0)
+    offline_page.mouse.down()
+    offline_page.mouse.move(x0 + unit * 1, y0 - unit * 4, steps=8)
+    offline_page.mouse.up()
+    assert offline_page.locator('input[aria-label="A[1, 2]"]').input_value() == "2"
+    assert offline_page.locator('input[aria-label="A[2, 2]"]').input_value() == "4"
+    assert readout(offline_page, "rank") == "1" and readout(offline_page, "nullity") == "1"
+    assert offline_page.locator(".lx-colspace").get_attribute("data-kind") == "line"
+    assert readout(offline_page, "null-space") == "all combinations of (−2, 1)"
+    assert offline_page.errors == []
+
+
+def test_typing_entries_in_3d(offline_page, tmp_path):
+    offline_page.goto(widget_page(tmp_path, RankExplorer(np.eye(3))))
+    assert offline_page.locator(".lx-colspace").get_attribute("data-kind") == "all"
+    offline_page.fill('input[aria-label="A[3, 3]"]', "0")
+    offline_page.keyboard.press("Enter")
+    assert readout(offline_page, "rank") == "2"
+    assert offline_page.locator(".lx-colspace").get_attribute("data-kind") == "plane"
+    assert readout(offline_page, "column-space") == "a plane through 0 in ℝ³"
+    assert readout(offline_page, "null-space") == "all combinations of (0, 0, 1)"
+
+
+def test_self_check_questions_give_feedback(offline_page, tmp_path):
+    mc = MultipleChoice("Which pair is independent?", ["(1, 2) and (2, 4)", "(1, 0) and (0, 1)"], 1,
+                        "Neither is a multiple of the other.", hints={0: "(2, 4) is twice (1, 2)."})
+    num = NumericAnswer("Nullity of a 6×6 matrix of rank 4?", 2, "6 − 4 = 2.")
+    offline_page.goto(widget_page(tmp_path, mc, num))
+    quiz, feedback = offline_page.locator(".lx-quiz").nth(0), offline_page.locator(".lx-feedback").nth(0)
+    quiz.locator("input[value='0']").check()
+    quiz.locator(".lx-check").click()
+    assert feedback.get_attribute("data-correct") == "false"
+    assert "twice" in feedback.inner_text()
+    quiz.locator("input[value='1']").check()
+    quiz.locator(".lx-check").click()
+    assert feedback.get_attribute("data-correct") == "true" and "Neither" in feedback.inner_text()
+    number = offline_page.locator(".lx-quiz").nth(1)
+    number.locator("input").fill("3")
+    number.locator(".lx-check").click()
+    assert "Not quite" in offline_page.locator(".lx-feedback").nth(1).inner_text()
+    number.locator("input").fill("2")
+    number.locator("input").press("Enter")
+    assert offline_page.locator(".lx-feedback").nth(1).get_attribute("data-correct") == "true"
+    assert all(url.startswith("file://") for url in offline_page.requests)
