@@ -5,14 +5,15 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+CONSTRAINTS ?= constraints.txt
 JB_FLAGS := --warningiserror --nitpick --keep-going
 
 .PHONY: book test lab bench clean
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml $(CONSTRAINTS)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[book,dev]"
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e ".[book,dev]"
 	@touch $(STAMP)
 
 book: $(STAMP)
@@ -27,7 +28,7 @@ lab: $(STAMP)
 
 # Benchmarks need the peers they are compared with (scikit-surprise).
 bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[bench]"
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e ".[bench]"
 	$(BIN)/python benchmarks/run.py
 
 clean:
