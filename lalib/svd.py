@@ -1,0 +1,490 @@
+"""The singular value decomposition at work: low-rank approximation,
+compression and the Eckart–Young theorem, plus a fast randomized SVD.
+
+Every matrix factors as ``A = U Σ Vᵀ`` (orthonormal ``U``, ``V``; singular
+values ``σ₁ ≥ σ₂ ≥ ... ≥ 0`` on the diagonal of ``Σ``). Keeping the first
+``k`` terms of ``A = Σᵢ σᵢ uᵢ vᵢᵀ`` gives the rank-``k`` matrix ``A_k``; the
+Eckart–Young theorem says no rank-``k`` matrix is closer to ``A``, and the
+error is exactly what was thrown away:
+
+    ‖A - A_k‖_F = sqrt(σ_{k+1}² + ... + σ_r²),     ‖A - A_k‖₂ = σ_{k+1}.
+
+Storing ``U_k``, ``σ₁..σ_k`` and ``V_k`` takes ``k(m + n + 1)`` numbers
+instead of ``m n``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from numbers import Integral
+from typing import Iterable
+
+import numpy as np
+import scipy.linalg
+from numpy.typing import ArrayLike
+
+from lalib.linalg import as_matrix
+
+__all__ = [
+    "svd_flip",
+    "truncated_svd",
+    "randomized_svd",
+    "low_rank_approx",
+    "Compression",
+    "compression_stats",
+    "compression_table",
+    "EckartYoungCheck",
+    "eckart_young_check",
+]
+
+
+def _check_k(k, shape: tuple[int, int], name: str = "k") -> int:
+    """``k`` as an int with ``1 <= k <= min(m, n)``, or an error naming it and the shape."""
+    if isinstance(k, bool) or not isinstance(k, Integral):
+        raise TypeError(f"{name} must be an integer, got {k!r} of type {type(k).__name__}")
+    k = int(k)
+    kmax = min(shape)
+    if not 1 <= k <= kmax:
+        raise ValueError(
+            f"{name} must be between 1 and min(m, n) = {kmax} for a matrix of shape {shape}, got {name}={k}"
+        )
+    return k
+
+
+def _rng(random_state) -> np.random.Generator:
+    """A numpy Generator from an int seed, a Generator, or None (fresh entropy)."""
+    if isinstance(random_state, np.random.Generator):
+        return random_state
+    if random_state is None or (isinstance(random_state, Integral) and not isinstance(random_state, bool)):
+        return np.random.default_rng(random_state)
+    raise TypeError(f"random_state must be None, an int or a numpy Generator, got {type(random_state).__name__}")
+
+
+def svd_flip(U: np.ndarray, Vt: np.ndarray, u_based: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Fix the sign of each singular pair so that results are reproducible.
+
+    ``(uᵢ, vᵢ)`` and ``(-uᵢ, -vᵢ)`` give the same ``σᵢ uᵢ vᵢᵀ``, so an SVD is
+    only defined up to these signs and different libraries pick differently.
+    This picks, like scikit-learn, the sign that makes the largest-magnitude
+    entry of ``uᵢ`` (or of ``vᵢ`` when ``u_based=False``) positive.
+
+    Parameters
+    ----------
+    U : numpy.ndarray, shape (m, k)
+    Vt : numpy.ndarray, shape (k, n)
+    u_based : bool
+        Decide by the columns of ``U`` (True) or the rows of ``Vt`` (False).
+
+    Returns
+    -------
+    U, Vt : numpy.ndarray
+        New arrays with flipped pairs; ``U @ diag(s) @ Vt`` is unchanged.
+
+    Examples
+    --------
+    >>> U, Vt = svd_flip(np.array([[-1., 0], [0, 1]]), np.array([[1., 0], [0, 1]]))
+    >>> U.tolist(), Vt.tolist()
+    ([[1.0, 0.0], [0.0, 1.0]], [[-1.0, 0.0], [0.0, 1.0]])
+    """
+    if u_based:
+        pivots = U[np.argmax(np.abs(U), axis=0), np.arange(U.shape[1])]
+    else:
+        pivots = Vt[np.arange(Vt.shape[0]), np.argmax(np.abs(Vt), axis=1)]
+    signs = np.where(pivots < 0, -1.0, 1.0)
+    return U * signs, Vt * signs[:, None]
+
+
+def truncated_svd(A: ArrayLike, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The top ``k`` singular triplets from the exact (LAPACK) SVD.
+
+    Parameters
+    ----------
+    A : array_like, shape (m, n)
+    k : int
+        ``1 <= k <= min(m, n)``.
+
+    Returns
+    -------
+    U : numpy.ndarray, shape (m, k)
+    s : numpy.ndarray, shape (k,)
+        Decreasing.
+    Vt : numpy.ndarray, shape (k, n)
+        Signs fixed by :func:`svd_flip`.
+
+    Examples
+    --------
+    >>> U, s, Vt = truncated_svd(np.diag([3., 2., 1.]), 2)
+    >>> s.tolist(), U.shape, Vt.shape
+    ([3.0, 2.0], (3, 2), (2, 3))
+    """
+    M = as_matrix(A)
+    k = _check_k(k, M.shape)
+    U, s, Vt = scipy.linalg.svd(M, full_matrices=False, check_finite=False)
+    U, Vt = svd_flip(U[:, :k], Vt[:k])
+    return U, s[:k], Vt
+
+
+def randomized_svd(
+    A: ArrayLike,
+    k: int,
+    n_oversamples: int = 10,
+    n_iter: int | str = "auto",
+    power_iteration_normalizer: str = "auto",
+    random_state: int | np.random.Generator | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Approximate top-``k`` SVD by random projection (Halko, Martinsson & Tropp 2011).
+
+    1. *Sketch the range*: ``Y = A Ω`` for a Gaussian ``Ω`` with
+       ``ℓ = k + n_oversamples`` columns. ``Y``'s columns are random
+       combinations of ``A``'s columns, so they mostly lie along the top
+       singular directions.
+    2. *Power iterations* ``Y ← A (Aᵀ Y)`` sharpen this: each pass multiplies
+       the weight of direction ``i`` by ``σᵢ²``, so small singular values
+       (noise) fade. Between passes ``Y`` is re-normalized by a cheap LU (or
+       QR) factorization, as scikit-learn does, or rounding would wash out
+       everything but the top direction.
+    3. *Project*: with ``Q`` an orthonormal basis of ``Y``, the small matrix
+       ``B = Qᵀ A`` (ℓ × n) has an exact SVD ``B = Û Σ Vᵀ``, and
+       ``A ≈ Q Qᵀ A = (Q Û) Σ Vᵀ``.
+
+    Cost: ``O(m n ℓ (2 n_iter + 2))`` flops instead of ``O(m n min(m, n))``.
+
+    Parameters
+    ----------
+    A : array_like, shape (m, n)
+    k : int
+        Number of singular triplets, ``1 <= k <= min(m, n)``.
+    n_oversamples : int
+        Extra random directions; the sketch has ``k + n_oversamples`` columns
+        (capped at ``min(m, n)``).
+    n_iter : int or "auto"
+        Power iterations. ``"auto"``: 7 if ``k < 0.1 min(m, n)``, else 4
+        (scikit-learn's rule).
+    power_iteration_normalizer : {"auto", "LU", "QR", "none"}
+        How to re-normalize between passes. ``"auto"``: QR for at most two
+        iterations, LU otherwise (LU is cheaper; QR is more accurate).
+    random_state : int, numpy.random.Generator or None
+        Seed for the Gaussian test matrix.
+
+    Returns
+    -------
+    U : numpy.ndarray, shape (m, k)
+    s : numpy.ndarray, shape (k,)
+    Vt : numpy.ndarray, shape (k, n)
+        Signs fixed by :func:`svd_flip` (largest entry of each ``uᵢ`` positive).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> A = rng.standard_normal((300, 20)) @ rng.standard_normal((20, 200))   # rank 20
+    >>> U, s, Vt = randomized_svd(A, 5, random_state=0)
+    >>> bool(np.allclose(s, np.linalg.svd(A, compute_uv=False)[:5]))
+    True
+    >>> U.shape, Vt.shape
+    ((300, 5), (5, 200))
+    """
+    M = as_matrix(A)
+    if np.iscomplexobj(M):
+        raise TypeError("A must be real for randomized_svd, got a complex matrix")
+    m, n = M.shape
+    k = _check_k(k, M.shape)
+    if isinstance(n_oversamples, bool) or not isinstance(n_oversamples, Integral) or n_oversamples < 0:
+        raise ValueError(f"n_oversamples must be a non-negative integer, got {n_oversamples!r}")
+    if isinstance(n_iter, str):
+        if n_iter != "auto":
+            raise ValueError(f"n_iter must be a non-negative integer or 'auto', got {n_iter!r}")
+        n_iter = 7 if k < 0.1 * min(m, n) else 4
+    elif isinstance(n_iter, bool) or not isinstance(n_iter, Integral) or n_iter < 0:
+        raise ValueError(f"n_iter must be a non-negative integer or 'auto', got {n_iter!r}")
+    if power_iteration_normalizer == "auto":
+        power_iteration_normalizer = "QR" if n_iter <= 2 else "LU"
+    if power_iteration_normalizer not in ("LU", "QR", "none"):
+        raise ValueError(
+            f"power_iteration_normalizer must be 'auto', 'LU', 'QR' or 'none', got {power_iteration_normalizer!r}"
+        )
+    rng = _rng(random_state)
+
+    # Work with the orientation that has more rows than columns: the sketch
+    # then lives in the larger space and B = QᵀA is short and wide.
+    transpose = m < n
+    if transpose:
+        M = M.T
+    ell = min(k + int(n_oversamples), min(m, n))
+
+    def normalize(Y: np.ndarray) -> np.ndarray:
+        # overwrite_a: Y is a fresh product we no longer need, so skip a copy.
+        if power_iteration_normalizer == "LU":
+            return scipy.linalg.lu(Y, permute_l=True, overwrite_a=True, check_finite=False)[0]
+        if power_iteration_normalizer == "QR":
+            return scipy.linalg.qr(Y, mode="economic", overwrite_a=True, check_finite=False)[0]
+        return Y
+
+    Q = rng.standard_normal((M.shape[1], ell))
+    for _ in range(int(n_iter)):
+        Q = normalize(M @ Q)
+        Q = normalize(M.T @ Q)
+    Q = scipy.linalg.qr(M @ Q, mode="economic", overwrite_a=True, check_finite=False)[0]
+
+    B = Q.T @ M  # ℓ × n: small enough for an exact SVD
+    Uhat, s, Vt = scipy.linalg.svd(B, full_matrices=False, overwrite_a=True, check_finite=False)
+    U = Q @ Uhat[:, :k]
+    s, Vt = s[:k], Vt[:k]
+    if transpose:
+        U, Vt = Vt.T, U.T
+    U, Vt = svd_flip(U, Vt)
+    return U, s, Vt
+
+
+def low_rank_approx(A: ArrayLike, k: int) -> np.ndarray:
+    """The best rank-``k`` approximation ``A_k = U_k Σ_k V_kᵀ`` (truncated SVD).
+
+    By the Eckart–Young theorem no matrix of rank at most ``k`` is closer to
+    ``A`` in the Frobenius or the spectral norm; see :func:`eckart_young_check`.
+
+    Parameters
+    ----------
+    A : array_like, shape (m, n)
+    k : int
+        ``1 <= k <= min(m, n)``. ``k >= rank(A)`` returns ``A`` itself
+        (up to rounding).
+
+    Returns
+    -------
+    numpy.ndarray, shape (m, n)
+
+    Examples
+    --------
+    >>> A = np.array([[3., 0], [0, 1]])
+    >>> low_rank_approx(A, 1).tolist()
+    [[3.0, 0.0], [0.0, 0.0]]
+    """
+    U, s, Vt = truncated_svd(A, k)
+    return (U * s) @ Vt
+
+
+@dataclass(frozen=True)
+class Compression:
+    """What storing a rank-``k`` SVD of an ``m × n`` matrix costs and loses.
+
+    Attributes
+    ----------
+    shape : tuple of int
+        ``(m, n)``.
+    k : int
+        The rank kept.
+    original_storage : int
+        ``m n`` numbers.
+    compressed_storage : int
+        ``k (m + n + 1)`` numbers: ``U_k``, ``V_k`` and the ``k`` singular values.
+    compression_ratio : float
+        ``original_storage / compressed_storage``; above 1 means it saves
+        space, which needs ``k < m n / (m + n + 1)``.
+    relative_error : float
+        ``‖A - A_k‖_F / ‖A‖_F``.
+    energy : float
+        ``(σ₁² + ... + σ_k²) / (σ₁² + ... + σ_r²)``, the fraction of
+        ``‖A‖_F²`` kept. ``relative_error² + energy = 1``.
+    """
+
+    shape: tuple[int, int]
+    k: int
+    original_storage: int
+    compressed_storage: int
+    compression_ratio: float
+    relative_error: float
+    energy: float
+
+    @property
+    def saves_space(self) -> bool:
+        """Whether the rank-``k`` factors take fewer numbers than the matrix."""
+        return self.compressed_storage < self.original_storage
+
+
+def compression_table(A: ArrayLike, ks: Iterable[int]) -> list[Compression]:
+    """:func:`compression_stats` for several ranks from a single SVD.
+
+    Parameters
+    ----------
+    A : array_like, shape (m, n)
+    ks : iterable of int
+        Ranks, each ``1 <= k <= min(m, n)``.
+
+    Returns
+    -------
+    list of Compression
+
+    Examples
+    --------
+    >>> rows = compression_table(np.eye(4), [1, 2])
+    >>> [round(r.energy, 2) for r in rows]
+    [0.25, 0.5]
+    """
+    M = as_matrix(A)
+    ks = list(ks)
+    checked = [_check_k(k, M.shape) for k in ks]
+    s = scipy.linalg.svd(M, compute_uv=False, check_finite=False)
+    m, n = M.shape
+    power = s**2
+    total = float(power.sum())
+    # tail[k] = σ_{k+1}² + ... (summed from the small end, which is more accurate).
+    tail = np.concatenate([np.cumsum(power[::-1])[::-1], [0.0]])
+    rows = []
+    for k in checked:
+        kept = float(power[:k].sum())
+        rows.append(
+            Compression(
+                shape=(m, n),
+                k=k,
+                original_storage=m * n,
+                compressed_storage=k * (m + n + 1),
+                compression_ratio=m * n / (k * (m + n + 1)),
+                relative_error=float(np.sqrt(tail[k] / total)) if total > 0 else 0.0,
+                energy=kept / total if total > 0 else 1.0,
+            )
+        )
+    return rows
+
+
+def compression_stats(A: ArrayLike, k: int) -> Compression:
+    """Storage, error and energy of the rank-``k`` SVD of ``A``.
+
+    Parameters
+    ----------
+    A : array_like, shape (m, n)
+    k : int
+        ``1 <= k <= min(m, n)``.
+
+    Returns
+    -------
+    Compression
+
+    Examples
+    --------
+    >>> c = compression_stats(np.ones((100, 50)), 1)     # a rank-1 matrix
+    >>> c.original_storage, c.compressed_storage, round(c.compression_ratio, 1)
+    (5000, 151, 33.1)
+    >>> round(c.relative_error, 12), round(c.energy, 12)
+    (0.0, 1.0)
+    """
+    return compression_table(A, [k])[0]
+
+
+@dataclass(frozen=True)
+class EckartYoungCheck:
+    """The Eckart–Young theorem, checked on one matrix.
+
+    Attributes
+    ----------
+    k : int
+    frobenius_error : float
+        ``‖A - A_k‖_F``, measured.
+    frobenius_predicted : float
+        ``sqrt(σ_{k+1}² + ... + σ_r²)``.
+    spectral_error : float
+        ``‖A - A_k‖₂``, measured.
+    spectral_predicted : float
+        ``σ_{k+1}`` (0 when ``k = min(m, n)``).
+    n_trials : int
+        How many other rank-``k`` matrices were tried.
+    best_other_frobenius : float
+        The smallest ``‖A - B‖_F`` among them.
+    best_other_spectral : float
+        The smallest ``‖A - B‖₂`` among them.
+    """
+
+    k: int
+    frobenius_error: float
+    frobenius_predicted: float
+    spectral_error: float
+    spectral_predicted: float
+    n_trials: int
+    best_other_frobenius: float
+    best_other_spectral: float
+
+    @property
+    def holds(self) -> bool:
+        """Errors equal their predictions and no other matrix did better."""
+        scale = max(self.frobenius_predicted, self.spectral_predicted, 1e-300)
+        tol = 1e-8 * scale + 1e-12
+        return (
+            abs(self.frobenius_error - self.frobenius_predicted) <= tol
+            and abs(self.spectral_error - self.spectral_predicted) <= tol
+            and self.best_other_frobenius >= self.frobenius_error - tol
+            and self.best_other_spectral >= self.spectral_error - tol
+        )
+
+
+def eckart_young_check(
+    A: ArrayLike, k: int, n_trials: int = 100, random_state: int | np.random.Generator | None = 0
+) -> EckartYoungCheck:
+    """Measure the Eckart–Young theorem on ``A``: no rank-``k`` matrix beats ``A_k``.
+
+    Two kinds of challengers ``B`` are tried, half each:
+
+    * the best matrix with a *random* ``k``-dimensional column space,
+      ``B = Q Qᵀ A`` for a random orthonormal ``Q`` (m × k);
+    * small random perturbations of the winner,
+      ``B = (U_k + εG) Σ_k (V_k + εH)ᵀ`` with ``ε`` from 1e-4 to 1e-1,
+      which come as close to ``A_k`` as one likes.
+
+    Parameters
+    ----------
+    A : array_like, shape (m, n)
+    k : int
+        ``1 <= k <= min(m, n)``.
+    n_trials : int
+        Number of challengers (at least 2). Each costs one SVD of an
+        ``m × n`` matrix (for the spectral norm), so keep ``A`` small.
+    random_state : int, numpy.random.Generator or None
+
+    Returns
+    -------
+    EckartYoungCheck
+        Its ``holds`` property is the verdict.
+
+    Examples
+    --------
+    >>> A = np.random.default_rng(0).standard_normal((30, 20))
+    >>> check = eckart_young_check(A, 5, n_trials=20)
+    >>> check.holds
+    True
+    >>> bool(np.isclose(check.spectral_error, np.linalg.svd(A, compute_uv=False)[5]))
+    True
+    """
+    M = as_matrix(A)
+    if np.iscomplexobj(M):
+        raise TypeError("A must be real for eckart_young_check, got a complex matrix")
+    k = _check_k(k, M.shape)
+    if isinstance(n_trials, bool) or not isinstance(n_trials, Integral) or n_trials < 2:
+        raise ValueError(f"n_trials must be an integer >= 2, got {n_trials!r}")
+    rng = _rng(random_state)
+    m, n = M.shape
+    U, s, Vt = scipy.linalg.svd(M, full_matrices=False, check_finite=False)
+    Uk, sk, Vtk = U[:, :k], s[:k], Vt[:k]
+    Ak = (Uk * sk) @ Vtk
+
+    def errors(B: np.ndarray) -> tuple[float, float]:
+        D = M - B
+        return float(np.linalg.norm(D)), float(np.linalg.norm(D, 2))
+
+    fro, spec = errors(Ak)
+    best_f = best_2 = np.inf
+    half = n_trials // 2
+    for _ in range(half):
+        Q, _ = np.linalg.qr(rng.standard_normal((m, k)))
+        f2 = errors(Q @ (Q.T @ M))
+        best_f, best_2 = min(best_f, f2[0]), min(best_2, f2[1])
+    for eps in np.logspace(-4, -1, n_trials - half):
+        B = ((Uk + eps * rng.standard_normal((m, k))) * sk) @ (Vtk + eps * rng.standard_normal((k, n)))
+        f2 = errors(B)
+        best_f, best_2 = min(best_f, f2[0]), min(best_2, f2[1])
+    return EckartYoungCheck(
+        k=k,
+        frobenius_error=fro,
+        frobenius_predicted=float(np.sqrt(np.sum(s[k:][::-1] ** 2))),
+        spectral_error=spec,
+        spectral_predicted=float(s[k]) if k < len(s) else 0.0,
+        n_trials=int(n_trials),
+        best_other_frobenius=best_f,
+        best_other_spectral=best_2,
+    )
