@@ -22,7 +22,8 @@ function derive(state) {
 
 function render({ model, el }) {
   const view = { yaw: -0.6, pitch: 0.35 };
-  const root = h("div", { class: "lx-rank" });
+  // data-lm-suppress-shortcuts: keys typed here are not JupyterLab commands.
+  const root = h("div", { class: "lx-rank", "data-lm-suppress-shortcuts": "true" });
   el.append(root);
 
   const matrix = () => model.get("matrix");
@@ -135,18 +136,23 @@ function render({ model, el }) {
         h("td", {}, h("input", {
           type: "number", step: "any", value: fmt(x).replace("\u2212", "-"), "data-row": i, "data-col": j,
           "aria-label": `A[${i + 1}, ${j + 1}]`,
-          onchange: (e) => {
-            const v = parseFloat(e.target.value);
-            if (!Number.isFinite(v)) return draw();
-            const next = matrix().map((row) => row.slice());
-            next[i][j] = v;
-            setMatrix(next);
-          },
+          onchange: (e) => commit(e.target, i, j),
+          // JupyterLab handles Enter itself, so commit on keydown too.
+          onkeydown: (e) => e.key === "Enter" && commit(e.target, i, j),
         })),
       );
       table.append(h("tr", {}, [h("th", {}, i === 0 ? "A =" : ""), ...cells]));
     }
     return table;
+  }
+
+  function commit(input, i, j) {
+    const v = parseFloat(input.value);
+    if (!Number.isFinite(v)) return update(); // restore the entry
+    if (v === matrix()[i][j]) return;
+    const next = matrix().map((row) => row.slice());
+    next[i][j] = v;
+    setMatrix(next);
   }
 
   function readout() {
@@ -210,7 +216,7 @@ function render({ model, el }) {
     window.addEventListener("pointerup", stop);
   }
 
-  model.on("change:matrix change:rank change:col_basis change:null_basis", update);
+  onChange(model, ["matrix", "rank", "col_basis", "null_basis"], update);
   update();
 }
 

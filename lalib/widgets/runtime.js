@@ -24,12 +24,10 @@ class StaticModel {
     for (const [name, value] of Object.entries(derived)) this.set(name, value);
   }
   on(event, callback) {
-    for (const name of event.split(" ")) (this.listeners[name] ||= []).push(callback);
+    (this.listeners[event] ||= []).push(callback);
   }
   off(event, callback) {
-    for (const name of (event || "").split(" ")) {
-      this.listeners[name] = (this.listeners[name] || []).filter((cb) => callback && cb !== callback);
-    }
+    this.listeners[event] = (this.listeners[event] || []).filter((cb) => callback && cb !== callback);
   }
   emit(name) {
     for (const cb of this.listeners[name] || []) cb();
@@ -46,6 +44,12 @@ function mountStatic(id, render, derive) {
   el.dataset.host = "static";
   render({ model, el });
   return model;
+}
+
+// Call back when any of these traits changes (one event name per on():
+// anywidget's model does not split space-separated names as Backbone does).
+function onChange(model, names, callback) {
+  for (const name of names) model.on(`change:${name}`, callback);
 }
 
 // Small DOM helpers: h("div", {class: "x"}, [children]) and s(...) for SVG.

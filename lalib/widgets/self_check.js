@@ -5,7 +5,7 @@
 
 function render({ model, el }) {
   const kind = model.get("kind");
-  const root = h("div", { class: "lx-quiz", "data-kind": kind });
+  const root = h("div", { class: "lx-quiz", "data-kind": kind, "data-lm-suppress-shortcuts": "true" });
   const feedback = h("div", { class: "lx-feedback", role: "status", "aria-live": "polite" });
   let input;
   if (kind === "choice") {
