@@ -1,0 +1,293 @@
+"""``lalib assign``: write the student notebooks ``exercises/`` from ``solutions/``.
+
+The student version of a notebook is the source put through a short, ordered
+list of named transformations (:data:`PIPELINE`), nbgrader-style:
+
+1. *replace solutions with stubs*: each region between ``### BEGIN SOLUTION``
+   and ``### END SOLUTION`` (markers included) becomes a stub, derived by two rules:
+
+   - a region **inside a function body** (indented markers) becomes
+     ``raise NotImplementedError("your code here")`` at the same indentation,
+     so the ``def`` line and docstring above it stay;
+   - a region **at top level** becomes one line ``name = ...  # your answer here``
+     for each name it assigns at top level, in order; a top-level ``def`` in
+     the region keeps its signature and docstring and gets the same
+     ``raise`` body. Any other statement in the region is dropped.
+
+   ``check`` reports ``...`` and ``NotImplementedError`` as "not answered yet".
+2. *clear outputs* and 3. *strip execution counts*;
+4. *normalise metadata*: cells keep only their ``lalib`` and ``tags`` metadata,
+   the notebook only its kernel, language and a ``lalib`` note naming its source;
+5. *verify no solution is left*: no marker may survive anywhere.
+
+Output is deterministic (sorted keys, one-space indent, newline at the end),
+so ``lalib assign --check`` can compare bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import copy
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import nbformat
+
+__all__ = [
+    "BEGIN", "END", "SCHEMA", "PIPELINE", "stub_for", "replace_solutions", "clear_outputs",
+    "strip_execution_counts", "normalise_metadata", "verify_no_solutions", "make_exercise",
+    "render", "expected_files", "out_of_sync", "assign", "add_arguments", "main",
+]
+
+BEGIN = "### BEGIN SOLUTION"
+END = "### END SOLUTION"
+SCHEMA = 1  # version of the ``lalib`` cell and notebook metadata
+VALUE_STUB = "{name} = ...  # your answer here"
+BODY_STUB = 'raise NotImplementedError("your code here")'
+
+
+class SolutionRegionError(ValueError):
+    """A solution region that is unbalanced or has no stub rule."""
+
+
+def stub_for(region: str, indent: str = "") -> list[str]:
+    """The stub lines that replace one solution region (markers excluded).
+
+    Parameters
+    ----------
+    region : str
+        The code between the markers.
+    indent : str
+        The markers' indentation: non-empty means the region is a function body.
+
+    Returns
+    -------
+    list of str
+
+    Raises
+    ------
+    SolutionRegionError
+        If a top-level region neither assigns a name nor defines a function.
+
+    Examples
+    --------
+    >>> stub_for("rank_B = 1  # one independent row")
+    ['rank_B = ...  # your answer here']
+    >>> stub_for("    return 42", indent="    ")
+    ['    raise NotImplementedError("your code here")']
+    >>> stub_for("def f(A):\\n    'Twice A.'\\n    return 2 * A")
+    ['def f(A):', "    'Twice A.'", '    raise NotImplementedError("your code here")']
+    """
+    if indent:
+        return [indent + BODY_STUB]
+    try:
+        tree = ast.parse(region)
+    except SyntaxError as exc:
+        raise SolutionRegionError(f"the solution region is not valid Python: {exc}") from None
+    lines = region.splitlines()
+    out: list[str] = []
+    seen: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            first = node.body[0]
+            is_doc = isinstance(first, ast.Expr) and isinstance(getattr(first, "value", None), ast.Constant) \
+                and isinstance(first.value.value, str)
+            keep_to = first.end_lineno if is_doc else first.lineno - 1  # the signature (and docstring)
+            out.extend(lines[node.lineno - 1 - len(node.decorator_list):keep_to])
+            body_indent = lines[first.lineno - 1][: first.col_offset]
+            out.append(body_indent + BODY_STUB)
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else \
+            [node.target] if isinstance(node, ast.AnnAssign) else []
+        for target in targets:
+            if isinstance(target, ast.Name) and target.id not in seen:
+                seen.add(target.id)
+                out.append(VALUE_STUB.format(name=target.id))
+    if not out:
+        raise SolutionRegionError("a top-level solution region must assign a name or define a function, "
+                                  f"got: {region.strip()[:80]!r}")
+    return out
+
+
+def _replace_regions(source: str) -> str:
+    lines = source.splitlines()
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.strip() == END:
+            raise SolutionRegionError(f"{END!r} without a matching {BEGIN!r}")
+        if line.strip() != BEGIN:
+            out.append(line)
+            i += 1
+            continue
+        indent = line[: len(line) - len(line.lstrip())]
+        try:
+            j = next(k for k in range(i + 1, len(lines)) if lines[k].strip() in (BEGIN, END))
+        except StopIteration:
+            raise SolutionRegionError(f"{BEGIN!r} without a matching {END!r}") from None
+        if lines[j].strip() == BEGIN:
+            raise SolutionRegionError(f"nested {BEGIN!r}")
+        region = "\n".join(ln[len(indent):] if ln.startswith(indent) else ln for ln in lines[i + 1:j])
+        out.extend(stub_for(region, indent))
+        i = j + 1
+    return "\n".join(out)
+
+
+# Each step takes a notebook and changes it in place; the pipeline reads like its description.
+def replace_solutions(nb: nbformat.NotebookNode) -> None:
+    """Replace each solution region of each code cell with its stub (see :func:`stub_for`)."""
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and (BEGIN in cell.source or END in cell.source):
+            try:
+                cell.source = _replace_regions(cell.source)
+            except SolutionRegionError as exc:
+                raise SolutionRegionError(f"cell {index}: {exc}") from None
+
+
+def clear_outputs(nb: nbformat.NotebookNode) -> None:
+    """Remove every output: the student runs the checks."""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+
+
+def strip_execution_counts(nb: nbformat.NotebookNode) -> None:
+    """Forget the order the author ran the cells in."""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.execution_count = None
+
+
+def normalise_metadata(nb: nbformat.NotebookNode) -> None:
+    """Keep only the metadata the exercises need; drop timings, widget state, editor state."""
+    for cell in nb.cells:
+        cell.metadata = {k: v for k, v in cell.metadata.items() if k in ("lalib", "tags")}
+    source = nb.metadata.get("lalib", {}).get("source", "")
+    nb.metadata = {
+        "kernelspec": nb.metadata.get("kernelspec", {"name": "python3", "display_name": "Python 3",
+                                                     "language": "python"}),
+        "language_info": {"name": "python"},
+        "lalib": {"schema": SCHEMA, "generated_by": "lalib assign: do not edit, edit the source instead",
+                  "source": source},
+    }
+
+
+def verify_no_solutions(nb: nbformat.NotebookNode) -> None:
+    """Fail loudly if any solution marker survived (in any cell type)."""
+    for index, cell in enumerate(nb.cells):
+        if BEGIN in cell.source or END in cell.source:
+            raise SolutionRegionError(f"cell {index} still holds a solution marker")
+
+
+PIPELINE: tuple[tuple[str, Callable[[nbformat.NotebookNode], None]], ...] = (
+    ("replace solutions with stubs", replace_solutions),
+    ("clear outputs", clear_outputs),
+    ("strip execution counts", strip_execution_counts),
+    ("normalise metadata", normalise_metadata),
+    ("verify no solution is left", verify_no_solutions),
+)
+
+
+def make_exercise(nb: nbformat.NotebookNode, source: str = "") -> nbformat.NotebookNode:
+    """The student version of a solutions notebook (the input is not changed).
+
+    Parameters
+    ----------
+    nb : NotebookNode
+        The solutions notebook.
+    source : str
+        Its path, recorded in the exercise's metadata.
+
+    Examples
+    --------
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+    ...     "x = 2\\n### BEGIN SOLUTION\\nanswer = x + 1\\n### END SOLUTION", id="a")])
+    >>> print(make_exercise(nb).cells[0].source)
+    x = 2
+    answer = ...  # your answer here
+    """
+    out = copy.deepcopy(nb)
+    out.metadata.setdefault("lalib", {})["source"] = source
+    for _name, step in PIPELINE:
+        step(out)
+    return out
+
+
+def render(nb: nbformat.NotebookNode) -> str:
+    """The notebook as deterministic JSON text: sorted keys, one-space indent, newline at the end."""
+    nbformat.validate(nb)
+    return json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+
+
+def expected_files(source_dir: Path, dest_dir: Path) -> dict[Path, str]:
+    """Every exercise notebook that should exist, with its exact text."""
+    source_dir, dest_dir = Path(source_dir), Path(dest_dir)
+    if not source_dir.is_dir():
+        raise FileNotFoundError(f"source folder {str(source_dir)!r} does not exist")
+    files = {}
+    for path in sorted(source_dir.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        files[dest_dir / path.name] = render(make_exercise(nb, source=f"{source_dir.name}/{path.name}"))
+    return files
+
+
+def out_of_sync(source_dir: Path, dest_dir: Path) -> list[str]:
+    """One line per exercise notebook that is missing, stale or has no source; empty when in sync."""
+    expected = expected_files(source_dir, dest_dir)
+    problems = []
+    for path, text in expected.items():
+        if not path.exists():
+            problems.append(f"{path}: missing (run `lalib assign`)")
+        elif path.read_text(encoding="utf-8") != text:
+            problems.append(f"{path}: stale, differs from what {Path(source_dir) / path.name} gives "
+                            "(run `lalib assign`; never edit exercises by hand)")
+    for path in sorted(Path(dest_dir).glob("*.ipynb")) if Path(dest_dir).is_dir() else []:
+        if path not in expected:
+            problems.append(f"{path}: extra, no {Path(source_dir) / path.name} to generate it from")
+    return problems
+
+
+def assign(source_dir: Path | str = "solutions", dest_dir: Path | str = "exercises",
+           check: bool = False) -> list[str]:
+    """Write (or, with ``check``, only compare) the exercise notebooks.
+
+    Returns
+    -------
+    list of str
+        The problems found: with ``check``, every out-of-sync file; without,
+        only extra files that have no source (they are left alone).
+    """
+    source_dir, dest_dir = Path(source_dir), Path(dest_dir)
+    if check:
+        return out_of_sync(source_dir, dest_dir)
+    expected = expected_files(source_dir, dest_dir)
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    for path, text in expected.items():
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8", newline="\n")
+    return [p for p in out_of_sync(source_dir, dest_dir) if ": extra" in p]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The ``lalib assign`` options."""
+    parser.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 naming each exercise notebook that is out of sync")
+    parser.add_argument("--source", default="solutions", help="folder of solution notebooks (default: solutions)")
+    parser.add_argument("--dest", default="exercises", help="folder of exercise notebooks (default: exercises)")
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run ``lalib assign``; the exit status is 0 when everything is (now) in sync."""
+    try:
+        problems = assign(args.source, args.dest, check=args.check)
+    except (FileNotFoundError, SolutionRegionError, nbformat.ValidationError) as exc:
+        print(f"lalib assign: {exc}")
+        return 2
+    for line in problems:
+        print(line)
+    if args.check and not problems:
+        print(f"{args.dest}/ is in sync with {args.source}/")
+    return 1 if problems else 0

@@ -1,0 +1,47 @@
+"""The ``lalib`` command: one thin subcommand per stage of the exercise pipeline.
+
+Each subcommand is a small wrapper over its stage's ``main(args) -> int``;
+adding a stage (``grade``) is one ``add_parser`` block.
+
+Examples
+--------
+>>> main(["--version"])
+lalib 0.1.0
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+import lalib
+from lalib import assign
+
+__all__ = ["build_parser", "main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(prog="lalib", description="Exercise pipeline of Linear Algebra for Deep Learning.")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = commands.add_parser("assign", help="write exercises/ from solutions/ (solutions replaced by stubs)",
+                            description=assign.__doc__.splitlines()[0])
+    assign.add_arguments(p)
+    p.set_defaults(run=assign.main)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``lalib`` command line; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.version:
+        print(f"lalib {lalib.__version__}")
+        return 0
+    if args.command is None:
+        parser.print_help()
+        return 2
+    return int(args.run(args))
