@@ -476,10 +476,12 @@ class Subspace(Question):
             return _answered(arr.reshape(-1, 1))
         if arr.ndim != 2:
             return _invalid(f"your answer has shape {arr.shape}; give a matrix whose columns are the basis")
-        # A list holds one vector per item; an array holds them as columns. When only one
+        # A list holds one vector per item; an array holds them as columns. When only the other
         # reading gives vectors of the right length, take that one.
-        as_rows = isinstance(answer, (list, tuple))
-        if arr.shape[1] == n and (arr.shape[0] != n or as_rows):
+        rows_fit, columns_fit = arr.shape[1] == n, arr.shape[0] == n
+        if isinstance(answer, (list, tuple)):
+            arr = arr if columns_fit and not rows_fit else arr.T
+        elif rows_fit and not columns_fit:
             arr = arr.T
         return _answered(arr)
 

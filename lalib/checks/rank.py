@@ -42,10 +42,10 @@ def elimination_cases(seed: int) -> list[Case]:
 
     * full-rank random matrices, square and rectangular;
     * a zero in the top-left corner (an elimination that never swaps rows stalls);
-    * a rank-deficient matrix whose top-left entry is tiny (without partial
-      pivoting, dividing by it blows rounding errors up into fake pivots);
     * rank-deficient products of thin random factors, tall and wide (rounding
       leaves tiny non-zero leftovers: comparing with exact zero over-counts);
+    * a rank-deficient matrix whose top-left entry is tiny (without partial
+      pivoting, dividing by it blows rounding errors up into fake pivots);
     * an ill-conditioned but clearly full-rank matrix (condition number 1e6:
       a tolerance far too coarse under-counts);
     * a full-rank matrix with entries near 1e-13 and a rank-deficient one with
@@ -88,14 +88,6 @@ def elimination_cases(seed: int) -> list[Case]:
     add(A, "random matrix with a zero in its top-left corner",
         "when a pivot candidate is zero, swap in a row below that has a non-zero entry")
 
-    m, n = _size(rng, 5, 7), _size(rng, 5, 7)
-    r = _size(rng, 2, min(m, n) - 2)
-    F, G = rng.standard_normal((m, r)), rng.standard_normal((r, n))
-    # Make A[0, 0] = F[0] @ G[:, 0] tiny without changing the rank.
-    G[:, 0] -= F[0] * (F[0] @ G[:, 0] - 1e-8) / (F[0] @ F[0])
-    add(F @ G, "product of thin factors whose top-left entry is tiny",
-        "use partial pivoting: take the largest candidate in the column as the pivot")
-
     m, n = _size(rng, 6, 8), _size(rng, 3, 5)
     r = _size(rng, 1, n - 1)
     add(rng.standard_normal((m, r)) @ rng.standard_normal((r, n)), f"product of {m}×{r} and {r}×{n} factors",
@@ -104,6 +96,14 @@ def elimination_cases(seed: int) -> list[Case]:
     r = _size(rng, 1, m - 1)
     add(rng.standard_normal((m, r)) @ rng.standard_normal((r, n)), f"product of {m}×{r} and {r}×{n} factors",
         "rounding leaves tiny non-zero leftovers: compare pivots with a tolerance, not with zero")
+
+    m, n = _size(rng, 5, 7), _size(rng, 5, 7)
+    r = _size(rng, 2, min(m, n) - 2)
+    F, G = rng.standard_normal((m, r)), rng.standard_normal((r, n))
+    # Make A[0, 0] = F[0] @ G[:, 0] tiny without changing the rank.
+    G[:, 0] -= F[0] * (F[0] @ G[:, 0] - 1e-8) / (F[0] @ F[0])
+    add(F @ G, "product of thin factors whose top-left entry is tiny",
+        "use partial pivoting: take the largest candidate in the column as the pivot")
 
     n = _size(rng, 4, 7)
     s = np.logspace(0, -6, n)
