@@ -26,7 +26,8 @@ def book(tmp_path_factory) -> Path:
                          capture_output=True, text=True, timeout=1200)
     log = run.stdout + run.stderr
     assert run.returncode == 0, log[-4000:]
-    assert "WARNING" not in log, [line for line in log.splitlines() if "WARNING" in line]
+    # Sphinx's warnings read "file: WARNING: ..." (the kernel's own log lines do not count).
+    assert "WARNING:" not in log, [line for line in log.splitlines() if "WARNING:" in line]
     return out / "_build" / "html"
 
 
@@ -54,7 +55,8 @@ def test_launch_buttons_and_search_are_configured(book):
     for host in ("mybinder.org", "colab.research.google.com", "hub.example.edu"):
         assert host in page, host
     assert (book / "search.html").exists() and (book / "searchindex.js").exists()
-    assert "column space" in (book / "searchindex.js").read_text().lower()
+    index = (book / "searchindex.js").read_text()
+    assert "chapters/03-rank" in index and "nulliti" in index  # stemmed words of the chapter
 
 
 @pytest.fixture
@@ -108,6 +110,6 @@ def test_chapter_makes_no_request_off_the_machine(chapter):
     chapter.wait_for_timeout(500)
     leaving = [u for u in chapter.requests if not u.startswith(("file://", "data:", "blob:"))]
     assert leaving == []
-    assert any(u.endswith("tex-chtml.js") for u in chapter.requests)
+    assert sum("tex-chtml.js" in u for u in chapter.requests) == 1
     # MathJax typeset the page from the local copy.
     assert chapter.locator("mjx-container").count() > 0

@@ -36,7 +36,7 @@ class StaticModel {
 }
 
 // Mount a widget on the element with this id, reading the state the Python
-// side embedded in <script type="application/json" id="ID-state">.
+// side embedded as JSON in the element with id `${id}-state`.
 function mountStatic(id, render, derive) {
   const el = document.getElementById(id);
   const state = JSON.parse(document.getElementById(`${id}-state`).textContent);
