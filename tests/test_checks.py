@@ -263,7 +263,9 @@ def test_null_vector_any_combination(a, b):
     ([1, 1, 1], "B @ x is not zero: largest entry 12"),
     ([0, 0, 0], "x is the zero vector: B @ 0 = 0 for every matrix, so it tells nothing; find a non-zero x"),
     ([1, np.nan, 0], "your answer contains NaN"),
-    ([[1, 2], [3]], "your answer could not be read as an array: "),
+    ([[1, 2], [3]], "your answer could not be read as an array: are its rows all the same length?"),
+    ([1, AlwaysEqual(), 0], "your answer holds an object of type AlwaysEqual, not just plain numbers"),
+    ([1, ..., 0], "your answer holds an object of type ellipsis, not just plain numbers"),
     (["1", "2", "3"], "your answer holds text; give numbers, without quotes"),
 ])
 def test_null_vector_feedback(answer, expected):
@@ -321,6 +323,7 @@ def test_null_space_any_invertible_mix_of_a_basis(entries):
     ("rank.4", [[1, 2], [2, 4]], "your basis has 2 vectors, but the column space of B has dimension 1"),
     ("rank.4", [[1, 3]], "vector 1 is not in the column space of B"),
     ("rank.4", [[1, 2, 3]], "your vectors have length 3, but the column space of B lives in R^2"),
+    ("rank.4", np.array([[1, 2, 3]]), "your vectors have length 3, but the column space of B lives in R^2"),
     ("rank.6", [[-2, 1, 0]], "your basis has 1 vector, but the null space of B has dimension 2: "
                              "they do not span all of it"),
     ("rank.6", [[-2, 1, 0], [-4, 2, 0]], "your vectors are not independent: one of them is a combination "

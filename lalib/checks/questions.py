@@ -128,11 +128,13 @@ def _read_array(answer, what: str = "your answer") -> tuple[np.ndarray | None, s
         return None, f"{what} is the text {answer!r}; give numbers, without quotes"
     try:
         raw = np.asarray(answer)
-    except Exception as exc:  # ragged lists and the like
-        return None, f"{what} could not be read as an array: {exc}"
+    except Exception:  # ragged lists and the like
+        return None, f"{what} could not be read as an array: are its rows all the same length?"
     if raw.dtype == object:
-        return None, (f"{what} is not an array of plain numbers (it holds {_describe(answer)} objects "
-                      "or rows of different lengths)")
+        odd = next((x for x in raw.flat if not isinstance(x, (numbers.Real, np.number))), None)
+        if odd is None or isinstance(odd, (list, tuple, np.ndarray)):
+            return None, f"{what} could not be read as an array: are its rows all the same length?"
+        return None, f"{what} holds an object of type {_describe(odd)}, not just plain numbers"
     if raw.dtype.kind in "US":
         return None, f"{what} holds text; give numbers, without quotes"
     if raw.dtype.kind == "b":
@@ -481,8 +483,8 @@ class Subspace(Question):
         rows_fit, columns_fit = arr.shape[1] == n, arr.shape[0] == n
         if isinstance(answer, (list, tuple)):
             arr = arr if columns_fit and not rows_fit else arr.T
-        elif rows_fit and not columns_fit:
-            arr = arr.T
+        elif (rows_fit and not columns_fit) or (arr.shape[0] == 1 and not columns_fit):
+            arr = arr.T  # vectors given as rows, or a single row vector
         return _answered(arr)
 
     def _judge(self, value):
@@ -541,7 +543,9 @@ class Function(Question):
     from that seed with ``make_cases`` and records the student's outputs;
     ``judge`` rebuilds the same cases from the recorded seed (so it never
     trusts inputs sent back by student code) and compares with ``reference``.
-    A grader should also check that the recorded seed is the one it chose.
+    The seed is the generator's first draw, ``int(rng.integers(0, 2**63 - 1))``:
+    a grader that hands ``encode`` a generator it seeded can recompute it and
+    check that the recorded seed is the one it chose.
 
     Parameters
     ----------
