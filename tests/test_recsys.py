@@ -1,0 +1,376 @@
+"""lalib.recsys: id maps, splits, baselines, matrix factorization, synthetic data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lalib.recsys import (
+    BiasBaseline,
+    GlobalMean,
+    IdMap,
+    MatrixFactorization,
+    Ratings,
+    als_step,
+    kfold,
+    mae,
+    make_netflix_like,
+    per_user_split,
+    random_split,
+    ratings_matrix,
+    rmse,
+)
+
+FAST = settings(max_examples=30, deadline=None)
+
+ids = st.one_of(
+    st.integers(-10**12, 10**12),
+    st.text(max_size=5),
+    st.tuples(st.integers(0, 5), st.text(max_size=2)),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.none(),
+)
+
+
+@pytest.fixture(scope="module")
+def synthetic():
+    data = make_netflix_like(300, 150, rank=3, density=0.2, random_state=1)
+    train, test = random_split(len(data), random_state=0)
+    return data[train], data[test]
+
+
+# ----------------------------------------------------------------------------- ids and the matrix
+
+@FAST
+@given(st.lists(ids, min_size=1, max_size=30))
+def test_id_map_round_trips_any_hashable_ids(raw):
+    m = IdMap(raw)
+    idx = m.to_index(raw)
+    assert len(m) == len(set(raw))
+    assert sorted(set(idx.tolist())) == list(range(len(m)))
+    assert m.to_id(idx).tolist() == raw
+
+
+@FAST
+@given(st.lists(st.integers(0, 50), min_size=1, max_size=30, unique=True))
+def test_id_map_marks_unknown_ids(raw):
+    m = IdMap(raw)
+    assert m.to_index([10**6, raw[0]], missing=-1).tolist() == [-1, int(np.flatnonzero(m.ids == raw[0])[0])]
+    with pytest.raises(KeyError, match="1000000"):
+        m.to_index([10**6])
+
+
+def test_int_and_string_ids_stay_distinct():
+    m = IdMap([1, "1"])
+    assert len(m) == 2
+    assert m.to_id(m.to_index(["1", 1])).tolist() == ["1", 1]
+
+
+@FAST
+@given(st.integers(1, 8), st.integers(1, 8), st.data())
+def test_ratings_matrix_matches_a_dense_construction(n_users, n_items, data):
+    mask = data.draw(st.lists(st.booleans(), min_size=n_users * n_items, max_size=n_users * n_items))
+    mask = np.array(mask).reshape(n_users, n_items)
+    mask[0, 0] = True
+    rows, cols = np.nonzero(mask)
+    values = np.arange(1, len(rows) + 1, dtype=float)
+    user_ids = np.array([f"u{k * 7}" for k in rows], dtype=object)  # non-contiguous raw ids
+    item_ids = cols * 10 + 3
+    R, users, items = ratings_matrix(user_ids, item_ids, values)
+    dense = R.toarray()
+    for uid, iid, v in zip(user_ids, item_ids, values):
+        assert dense[users.to_index([uid])[0], items.to_index([iid])[0]] == v
+    assert R.nnz == len(values)
+
+
+def test_ratings_matrix_rejects_a_pair_rated_twice():
+    with pytest.raises(ValueError, match="users and items.*'a'.*'x'.*more than once"):
+        ratings_matrix(["a", "a"], ["x", "x"], [1, 2])
+
+
+# ----------------------------------------------------------------------------- input errors
+
+@pytest.mark.parametrize("args, message", [
+    (([1, 2], [1], [3, 4]), "users, items and ratings must have the same length, got 2, 1 and 2"),
+    (([1, 2], [1, 2], [3, float("nan")]), "ratings contains NaN"),
+    (([], [], []), "ratings must not be empty"),
+])
+@pytest.mark.parametrize("model", [GlobalMean, BiasBaseline, MatrixFactorization])
+def test_bad_ratings_are_rejected_naming_the_argument(model, args, message):
+    with pytest.raises(ValueError, match=message):
+        model().fit(*args)
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"rank": 0}, "rank must be a positive integer"),
+    ({"rank": 2.5}, "rank must be a positive integer"),
+    ({"method": "svd"}, "method must be one of .*'svd'"),
+    ({"reg": -1.0}, "reg must be non-negative"),
+    ({"n_epochs": 0}, "n_epochs must be at least 1"),
+])
+def test_bad_parameters_are_rejected_naming_the_argument(params, message):
+    with pytest.raises(ValueError, match=message):
+        MatrixFactorization(**params).fit([1, 2], [1, 2], [3, 4])
+
+
+def test_predict_before_fit_and_mismatched_predict_inputs():
+    with pytest.raises(RuntimeError, match="not fitted"):
+        MatrixFactorization().predict([1], [1])
+    model = GlobalMean().fit([1], [1], [3])
+    with pytest.raises(ValueError, match="users and items must have the same length, got 2 and 1"):
+        model.predict([1, 2], [1])
+
+
+# ----------------------------------------------------------------------------- splits
+
+@FAST
+@given(st.integers(2, 300), st.floats(0.05, 0.95), st.integers(0, 2**32 - 1))
+def test_random_split_partitions_the_ratings(n, test_size, seed):
+    train, test = random_split(n, test_size, random_state=seed)
+    assert np.array_equal(np.sort(np.concatenate([train, test])), np.arange(n))
+    assert len(test) == min(max(round(test_size * n), 1), n - 1)
+    again = random_split(n, test_size, random_state=seed)
+    assert np.array_equal(again[1], test)
+
+
+@FAST
+@given(st.lists(st.integers(0, 6), min_size=1, max_size=200), st.floats(0.05, 0.95), st.integers(0, 1000))
+def test_per_user_split_holds_out_a_fraction_of_each_user(users, test_size, seed):
+    users = np.array(users)
+    train, test = per_user_split(users, test_size, random_state=seed)
+    assert np.array_equal(np.sort(np.concatenate([train, test])), np.arange(len(users)))
+    for u in np.unique(users):
+        n = np.sum(users == u)
+        expected = min(int(np.floor(test_size * n + 0.5)), n - 1)
+        assert np.sum(users[test] == u) == expected
+        assert np.sum(users[train] == u) >= 1
+
+
+def test_kfold_test_sets_are_disjoint_and_cover_everything():
+    folds = kfold(23, n_splits=5, random_state=3)
+    tests = np.concatenate([test for _, test in folds])
+    assert np.array_equal(np.sort(tests), np.arange(23))
+    for train, test in folds:
+        assert not set(train) & set(test) and len(train) + len(test) == 23
+
+
+def test_split_arguments_are_checked():
+    with pytest.raises(ValueError, match="test_size must be between 0 and 1"):
+        random_split(10, test_size=1.5)
+    with pytest.raises(ValueError, match="n_splits must be between 2"):
+        kfold(10, n_splits=1)
+
+
+# ----------------------------------------------------------------------------- metrics
+
+@FAST
+@given(st.lists(st.floats(-5, 5), min_size=1, max_size=20), st.data())
+def test_metrics_match_numpy(y, data):
+    p = data.draw(st.lists(st.floats(-5, 5), min_size=len(y), max_size=len(y)))
+    y, p = np.array(y), np.array(p)
+    assert rmse(y, p) == pytest.approx(np.sqrt(np.mean((y - p) ** 2)))
+    assert mae(y, p) == pytest.approx(np.mean(np.abs(y - p)))
+
+
+def test_metrics_reject_mismatched_shapes():
+    with pytest.raises(ValueError, match=r"y_true and y_pred must have the same shape, got \(2,\) and \(3,\)"):
+        rmse([1, 2], [1, 2, 3])
+
+
+# ----------------------------------------------------------------------------- baselines
+
+def test_bias_baseline_reaches_the_ridge_least_squares_solution():
+    data = make_netflix_like(40, 30, rank=2, density=0.2, random_state=0)
+    reg = 3.0
+    model = BiasBaseline(reg=reg, n_epochs=300).fit(data.users, data.items, data.ratings)
+    u, i = model.users_.to_index(data.users), model.items_.to_index(data.items)
+    nu, ni = len(model.users_), len(model.items_)
+    X = np.zeros((len(u), nu + ni))
+    X[np.arange(len(u)), u] = 1
+    X[np.arange(len(u)), nu + i] = 1
+    y = data.ratings - data.ratings.mean()
+    ref = np.linalg.solve(X.T @ X + reg * np.eye(nu + ni), X.T @ y)
+    assert np.allclose(model.user_bias_, ref[:nu], atol=1e-6)
+    assert np.allclose(model.item_bias_, ref[nu:], atol=1e-6)
+
+
+def test_unseen_users_and_items_fall_back_to_the_baseline(synthetic):
+    train, _ = synthetic
+    model = MatrixFactorization(rank=3, random_state=0).fit(train.users, train.items, train.ratings)
+    item, user = train.items[0], train.users[0]
+    k_item, k_user = model.items_.to_index([item])[0], model.users_.to_index([user])[0]
+    got = model.predict(["nobody", user, "nobody"], [item, "nothing", "nothing"])
+    lo, hi = model.rating_scale_
+    expected = np.clip([model.global_mean_ + model.item_bias_[k_item],
+                        model.global_mean_ + model.user_bias_[k_user],
+                        model.global_mean_], lo, hi)
+    assert np.allclose(got, expected)
+
+
+# ----------------------------------------------------------------------------- ALS
+
+@FAST
+@given(st.integers(1, 6), st.integers(1, 6), st.integers(1, 3), st.floats(0.01, 10), st.floats(0.01, 10),
+       st.integers(0, 10**6))
+def test_als_step_equals_one_ridge_solve_per_row(n_rows, n_cols, rank, reg, reg_bias, seed):
+    rng = np.random.default_rng(seed)
+    dense = np.where(rng.random((n_rows, n_cols)) < 0.6, rng.integers(1, 6, (n_rows, n_cols)), 0.0)
+    R = sp.csr_array(dense)
+    F, b, mu = rng.normal(size=(n_cols, rank)), rng.normal(size=n_cols), 3.0
+    P, bias = als_step(R, F, b, mu, reg, reg_bias)
+    for r in range(n_rows):
+        cols = np.flatnonzero(dense[r])
+        X = np.hstack([F[cols], np.ones((len(cols), 1))])
+        y = dense[r, cols] - mu - b[cols]
+        ref = np.linalg.solve(X.T @ X + np.diag(np.r_[np.full(rank, reg), reg_bias]), X.T @ y)
+        assert np.allclose(P[r], ref[:rank]) and np.isclose(bias[r], ref[rank])
+
+
+def test_als_step_checks_shapes():
+    R = sp.csr_array(np.ones((2, 3)))
+    with pytest.raises(ValueError, match=r"fixed_factors must have shape \(3, rank\), got \(2, 1\)"):
+        als_step(R, np.ones((2, 1)), np.zeros(3), 0.0, 1.0, 1.0)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(4, 12), st.integers(4, 12), st.integers(1, 3), st.integers(0, 10**6))
+def test_als_recovers_fully_observed_low_rank_data(n_users, n_items, rank, seed):
+    rng = np.random.default_rng(seed)
+    truth = 3 + rng.normal(size=(n_users, rank)) @ rng.normal(size=(rank, n_items))
+    users, items = np.nonzero(np.ones_like(truth))
+    model = MatrixFactorization(rank=rank, reg=1e-9, reg_bias=1e-9, n_epochs=300, random_state=seed,
+                                rating_scale=(-100, 100))
+    model.fit(users, items, truth[users, items])
+    assert np.allclose(model.predict(users, items), truth[users, items], atol=1e-3)
+
+
+def test_als_never_increases_the_loss(synthetic):
+    train, _ = synthetic
+    model = MatrixFactorization(rank=4, n_epochs=12, track_loss=True, random_state=0)
+    model.fit(train.users, train.items, train.ratings)
+    loss = np.array(model.loss_history_)
+    assert len(loss) == 12
+    assert np.all(np.diff(loss) <= 1e-9 * loss[:-1])
+
+
+@pytest.mark.parametrize("method", ["als", "sgd", "torch"])
+def test_every_method_beats_the_bias_baseline(synthetic, method):
+    train, test = synthetic
+    baseline = BiasBaseline().fit(train.users, train.items, train.ratings)
+    model = MatrixFactorization(rank=3, reg=2.0, method=method, random_state=0)
+    model.fit(train.users, train.items, train.ratings)
+    assert model.user_factors_.shape == (len(model.users_), 3)
+    assert model.item_factors_.shape == (len(model.items_), 3)
+    base = rmse(test.ratings, baseline.predict(test.users, test.items))
+    assert rmse(test.ratings, model.predict(test.users, test.items)) < base - 0.02
+
+
+def test_sgd_and_torch_descend_the_same_loss_as_als(synthetic):
+    train, _ = synthetic
+    kwargs = dict(rank=3, reg=5.0, n_epochs=100, track_loss=True, random_state=0)
+    als = MatrixFactorization(**kwargs).fit(train.users, train.items, train.ratings).loss_history_
+    for method, lr, batch_size in (("sgd", 0.03, 64), ("torch", 0.1, 1024)):
+        loss = MatrixFactorization(method=method, lr=lr, batch_size=batch_size, **kwargs).fit(
+            train.users, train.items, train.ratings).loss_history_
+        assert loss[-1] < 0.9 * loss[0]
+        assert loss[-1] < 1.03 * als[-1]  # close to the minimum ALS reaches
+
+
+def test_fit_is_reproducible_with_a_seed(synthetic):
+    train, _ = synthetic
+    a, b = (MatrixFactorization(rank=3, method="sgd", n_epochs=3, random_state=7).fit(
+        train.users, train.items, train.ratings) for _ in range(2))
+    assert np.array_equal(a.user_factors_, b.user_factors_)
+
+
+@FAST
+@given(st.floats(1, 3), st.floats(0.1, 2), st.integers(0, 1000))
+def test_predictions_clip_to_the_rating_scale(lo, width, seed):
+    rng = np.random.default_rng(seed)
+    users, items = rng.integers(0, 6, 30), rng.integers(0, 6, 30)
+    ratings = rng.uniform(0, 6, 30)  # some outside the scale on purpose
+    hi = lo + width
+    model = MatrixFactorization(rank=2, reg=0.01, n_epochs=5, rating_scale=(lo, hi), random_state=0)
+    pred = model.fit(users, items, ratings).predict(rng.integers(-2, 8, 50), rng.integers(-2, 8, 50))
+    assert np.all((pred >= lo) & (pred <= hi))
+
+
+# ----------------------------------------------------------------------------- using the model
+
+def test_recommend_ranks_unrated_items_by_predicted_rating(synthetic):
+    train, _ = synthetic
+    model = MatrixFactorization(rank=3, random_state=0).fit(train.users, train.items, train.ratings)
+    user = train.users[5]
+    items, scores = model.recommend(user, n=7, return_scores=True)
+    rated = set(train.items[train.users == user].tolist())
+    assert len(items) == 7 and not rated & set(items.tolist())
+    assert np.all(np.diff(scores) <= 0)
+    unrated = np.array([i for i in model.items_.ids if i not in rated])
+    k = model.users_.to_index([user])[0]
+    q = model.item_factors_[model.items_.to_index(unrated)]
+    manual = model.item_bias_[model.items_.to_index(unrated)] + q @ model.user_factors_[k]
+    assert set(items.tolist()) == set(unrated[np.argsort(-manual)[:7]].tolist())
+
+
+def test_recommend_for_a_new_user_uses_item_biases(synthetic):
+    train, _ = synthetic
+    model = MatrixFactorization(rank=3, random_state=0).fit(train.users, train.items, train.ratings)
+    items = model.recommend("newcomer", n=3)
+    assert items.tolist() == model.items_.to_id(np.argsort(-model.item_bias_)[:3]).tolist()
+
+
+def test_similar_items_by_cosine_of_item_factors(synthetic):
+    train, _ = synthetic
+    model = MatrixFactorization(rank=3, random_state=0).fit(train.users, train.items, train.ratings)
+    item = train.items[0]
+    items, sims = model.similar_items(item, n=5, return_scores=True)
+    Q = model.item_factors_
+    q = Q[model.items_.to_index([item])[0]]
+    cos = Q @ q / (np.linalg.norm(Q, axis=1) * np.linalg.norm(q))
+    assert item not in items.tolist()
+    assert np.allclose(sims, cos[model.items_.to_index(items)])
+    assert sims[0] == pytest.approx(np.sort(cos)[-2])  # the best after the item itself
+    with pytest.raises(ValueError, match="item 'unknown' was not seen in training"):
+        model.similar_items("unknown")
+
+
+# ----------------------------------------------------------------------------- synthetic data
+
+def test_make_netflix_like_shape_scale_and_seed():
+    a = make_netflix_like(400, 300, density=0.04, random_state=5)
+    b = make_netflix_like(400, 300, density=0.04, random_state=5)
+    assert len(a) == round(0.04 * 400 * 300)
+    assert np.array_equal(a.ratings, b.ratings) and np.array_equal(a.users, b.users)
+    assert set(np.unique(a.ratings).tolist()) <= {1.0, 2.0, 3.0, 4.0, 5.0}
+    assert len(set(zip(a.users.tolist(), a.items.tolist()))) == len(a)  # no pair twice
+
+
+def test_make_netflix_like_is_heavy_tailed_and_missing_not_at_random():
+    data = make_netflix_like(1000, 500, density=0.04, random_state=0)
+    per_user = np.bincount(data.users, minlength=1000)
+    per_item = np.bincount(data.items, minlength=500)
+    assert per_user.max() > 8 * np.median(per_user)
+    assert per_item.max() > 8 * np.median(per_item)
+    at_random = make_netflix_like(1000, 500, density=0.04, selection=0.0, random_state=0)
+    assert data.ratings.mean() > at_random.ratings.mean() + 0.2
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"density": 0.9}, "density must be in"),
+    ({"rank": 0}, "rank must be a positive integer"),
+    ({"n_users": 2.5}, "n_users must be a positive integer"),
+    ({"noise": -1}, "noise must be non-negative"),
+])
+def test_make_netflix_like_rejects_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        make_netflix_like(**kwargs)
+
+
+def test_ratings_subsets_keep_timestamps_and_check_lengths():
+    data = Ratings([1, 2, 3], [4, 5, 6], [1, 2, 3], timestamps=[10, 20, 30])
+    assert data[[2, 0]].timestamps.tolist() == [30, 10]
+    with pytest.raises(ValueError, match="timestamps must have the same length"):
+        Ratings([1], [2], [3], timestamps=[1, 2])
