@@ -93,3 +93,9 @@ def test_numeric_answer_validation():
         NumericAnswer("Q?", answer=float("nan"), explanation="E.")
     with pytest.raises(ValueError, match="tol"):
         NumericAnswer("Q?", answer=1, explanation="E.", tol=-1)
+
+
+def test_dollar_math_becomes_the_delimiters_mathjax_reads():
+    q = MultipleChoice("Rank of $uv^\\top$? (costs \\$5)", ["$0$", "$1$"], 1, "See $u$.")
+    assert q.prompt == "Rank of \\(uv^\\top\\)? (costs $5)"
+    assert q.options == ["\\(0\\)", "\\(1\\)"] and q.explanation == "See \\(u\\)."

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from lalib.widgets import MultipleChoice, NumericAnswer, RankExplorer
@@ -105,3 +107,16 @@ def test_self_check_questions_give_feedback(offline_page, tmp_path):
     number.locator("input").press("Enter")
     assert offline_page.locator(".lx-feedback").nth(1).get_attribute("data-correct") == "true"
     assert all(url.startswith("file://") for url in offline_page.requests)
+
+
+def test_math_in_a_prompt_is_typeset_with_the_book_mathjax(offline_page, tmp_path):
+    mathjax = Path(__file__).resolve().parents[1] / "_static" / "mathjax" / "tex-chtml.js"
+    q = MultipleChoice("What is the rank of $uv^\\top$ for nonzero $u, v$?", ["$0$", "$1$"], 1, "One direction: $u$.")
+    page = tmp_path / "math.html"
+    # As in the book: MathJax loads after the widget has rendered, and notebook output is opted out.
+    page.write_text(f"<!doctype html><meta charset='utf-8'><body class='mathjax_ignore'>{q.static_html()}"
+                    f"<script>window.MathJax = {{options: {{processHtmlClass: 'mathjax_process'}}}}</script>"
+                    f"<script defer src='{mathjax.as_uri()}'></script>")
+    offline_page.goto(page.as_uri())
+    offline_page.locator(".lx-prompt mjx-container").first.wait_for(timeout=10_000)
+    assert "$" not in offline_page.locator(".lx-prompt").inner_text()

@@ -77,8 +77,12 @@ function fmt(x) {
   return t.replace("-", "\u2212");
 }
 
-// Typeset math in a freshly drawn element when the page has MathJax.
+// Typeset math in a freshly drawn element when the page has MathJax, once
+// MathJax has started. The book marks notebook output "mathjax_ignore", so
+// the element opts back in with the class "mathjax_process".
 function typeset(el) {
+  el.classList.add("mathjax_process");
   const mj = globalThis.MathJax;
-  if (mj && mj.typesetPromise) mj.typesetPromise([el]).catch(() => {});
+  if (!mj || !mj.startup || !mj.startup.promise) return;
+  mj.startup.promise.then(() => mj.typesetPromise([el])).catch(() => {});
 }

@@ -8,6 +8,7 @@ different thing: see :mod:`lalib.checks`.)
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 
 import traitlets as t
@@ -29,10 +30,15 @@ class _SelfCheck(BookWidget):
     last_answer = t.Unicode("").tag(sync=True)
 
 
+_INLINE_MATH = re.compile(r"(?<!\\)\$(.+?)(?<!\\)\$")
+
+
 def _text(value, name: str) -> str:
+    """Validate a piece of question text; ``$x$`` becomes ``\\(x\\)``, the inline
+    math delimiter the book's MathJax reads (it does not treat ``$`` as math)."""
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"{name} must be a non-empty string, got {value!r}")
-    return value
+    return _INLINE_MATH.sub(r"\\(\1\\)", value).replace("\\$", "$")
 
 
 class MultipleChoice(_SelfCheck):
