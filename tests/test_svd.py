@@ -149,6 +149,34 @@ def test_randomized_svd_normalizers_and_orientation(normalizer, shape):
     assert np.linalg.norm(A - (U * s) @ Vt) <= 1.001 * best_error(A, 15)
 
 
+@SETTINGS
+@given(kind=kinds, shape=shapes, seed=seeds, data=st.data())
+def test_randomized_svd_mixed_precision_as_accurate_as_double(kind, shape, seed, data):
+    """Single-precision power iterations + a double-precision last pass lose nothing measurable."""
+    A = make_matrix(kind, *shape, seed)
+    k = data.draw(st.integers(1, min(shape)))
+    n_iter = data.draw(st.integers(1, 5))
+    r32 = randomized_svd(A, k, n_iter=n_iter, random_state=seed)
+    r64 = randomized_svd(A, k, n_iter=n_iter, random_state=seed, power_iteration_dtype="float64")
+    assert all(x.dtype == np.float64 for x in r32)
+    s0 = np.linalg.norm(A, 2)
+    e32 = np.linalg.norm(A - low_rank_from(r32))
+    e64 = np.linalg.norm(A - low_rank_from(r64))
+    assert e32 <= e64 * (1 + 1e-3) + 1e-9 * s0
+    np.testing.assert_allclose(r32[1], r64[1], rtol=1e-3, atol=1e-9 * s0)
+
+
+@pytest.mark.parametrize("scale", [1e-200, 1e-30, 1.0, 1e30, 1e200])
+def test_randomized_svd_extreme_scales(scale):
+    """Entries far outside single precision's range are scaled before the float32 passes."""
+    rng = np.random.default_rng(2)
+    base = rng.standard_normal((120, 6)) @ rng.standard_normal((6, 90))
+    A = base * scale
+    U, s, Vt = randomized_svd(A, 6, random_state=0)
+    np.testing.assert_allclose(s / scale, np.linalg.svd(base, compute_uv=False)[:6], rtol=1e-9)
+    np.testing.assert_allclose((U * (s / scale)) @ Vt, base, atol=1e-9 * np.abs(base).max())
+
+
 def test_randomized_svd_power_iterations_help_on_slow_decay():
     rng = np.random.default_rng(0)
     m, n, k = 400, 300, 10
@@ -188,6 +216,7 @@ def test_randomized_svd_reproducible_and_seed_sensitive():
         (np.ones((5, 3)), 2, {"n_iter": -2}, ValueError, "n_iter must be"),
         (np.ones((5, 3)), 2, {"power_iteration_normalizer": "SVD"}, ValueError, "power_iteration_normalizer must be"),
         (np.ones((5, 3)), 2, {"random_state": "seed"}, TypeError, "random_state must be"),
+        (np.ones((5, 3)), 2, {"power_iteration_dtype": "float16"}, ValueError, "power_iteration_dtype must be"),
         (np.ones(5), 1, {}, ValueError, r"A must be a 2-D matrix, got a 1-D array of shape \(5,\)"),
         (np.full((3, 3), np.nan), 1, {}, ValueError, "A contains NaN"),
         (np.eye(3) * 1j, 1, {}, TypeError, "A must be real"),
