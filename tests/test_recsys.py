@@ -108,7 +108,8 @@ def test_bad_ratings_are_rejected_naming_the_argument(model, args, message):
     ({"rank": 0}, "rank must be a positive integer"),
     ({"rank": 2.5}, "rank must be a positive integer"),
     ({"method": "svd"}, "method must be one of .*'svd'"),
-    ({"reg": -1.0}, "reg must be non-negative"),
+    ({"reg": -1.0}, "reg must be 'auto' or a non-negative number, got -1.0"),
+    ({"reg": "strong"}, "reg must be 'auto' or a non-negative number, got 'strong'"),
     ({"n_epochs": 0}, "n_epochs must be at least 1"),
 ])
 def test_bad_parameters_are_rejected_naming_the_argument(params, message):
@@ -247,13 +248,71 @@ def test_als_recovers_fully_observed_low_rank_data(n_users, n_items, rank, seed)
     assert np.allclose(model.predict(users, items), truth[users, items], atol=1e-3)
 
 
-def test_als_never_increases_the_loss(synthetic):
+@pytest.mark.parametrize("reg", [3.0, "auto"])
+def test_als_never_increases_its_loss(synthetic, reg):
+    """J for a fixed ridge; the negative evidence lower bound for variational Bayes."""
     train, _ = synthetic
-    model = MatrixFactorization(rank=4, n_epochs=12, track_loss=True, random_state=0)
+    model = MatrixFactorization(rank=4, reg=reg, n_epochs=12, track_loss=True, random_state=0)
     model.fit(train.users, train.items, train.ratings)
     loss = np.array(model.loss_history_)
     assert len(loss) == 12
-    assert np.all(np.diff(loss) <= 1e-9 * loss[:-1])
+    assert np.all(np.diff(loss) <= 1e-9 * np.abs(loss[:-1]))
+
+
+def test_vb_half_step_matches_per_row_reference():
+    """Posterior of each row from its own expected Gram matrix, and the expected squared error."""
+    from lalib.recsys import _vb_rows
+
+    rng = np.random.default_rng(0)
+    n_rows, n_cols, k = 5, 7, 2
+    dense = np.where(rng.random((n_rows, n_cols)) < 0.7, rng.normal(size=(n_rows, n_cols)), 0.0)
+    dense[:, 0] = 0.5  # every row has an entry
+    R = sp.csr_array(dense)
+    C = R.copy()
+    C.data[:] = 1.0
+    other = rng.normal(size=(n_cols, k + 1))
+    L = rng.normal(size=(n_cols, k + 1, k + 1)) * 0.3
+    cov = L @ L.transpose(0, 2, 1)
+    tau, m = 1.7, rng.normal(size=k + 1)
+    prec = np.eye(k + 1) * 2 + 0.1
+    X, S, sse = _vb_rows(C, R, other, cov, tau, m, prec, float(np.sum(dense**2)))
+    ref_sse = 0.0
+    for r in range(n_rows):
+        cols = np.flatnonzero(dense[r])
+        A, rhs = prec.copy(), prec @ m
+        for c in cols:
+            f = np.r_[other[c, :k], 1.0]
+            Eff = np.outer(f, f)
+            Eff[:k, :k] += cov[c, :k, :k]
+            Ebf = other[c, k] * f + np.r_[cov[c, :k, k], 0.0]
+            A += tau * Eff
+            rhs += tau * (dense[r, c] * f - Ebf)
+        assert np.allclose(S[r], np.linalg.inv(A))
+        assert np.allclose(X[r], np.linalg.solve(A, rhs))
+        # E[(r - b_c - x . f_c)^2] over both posteriors, term by term
+        for c in cols:
+            f = np.r_[other[c, :k], 1.0]
+            Eff = np.outer(f, f)
+            Eff[:k, :k] += cov[c, :k, :k]
+            Ebf = other[c, k] * f + np.r_[cov[c, :k, k], 0.0]
+            Eb2 = other[c, k] ** 2 + cov[c, k, k]
+            Es = other[c, k] + X[r] @ f
+            Es2 = Eb2 + 2 * X[r] @ Ebf + np.trace((np.outer(X[r], X[r]) + S[r]) @ Eff)
+            ref_sse += dense[r, c] ** 2 - 2 * dense[r, c] * Es + Es2
+    assert sse == pytest.approx(ref_sse)
+
+
+def test_vb_learns_the_noise_level():
+    rng = np.random.default_rng(3)
+    n_users, n_items, rank, noise = 150, 120, 3, 0.3
+    truth = rng.normal(size=(n_users, rank)) @ rng.normal(size=(rank, n_items))
+    users, items = np.nonzero(rng.random((n_users, n_items)) < 0.5)
+    ratings = truth[users, items] + rng.normal(0, noise, len(users))
+    model = MatrixFactorization(rank=rank, n_epochs=30, random_state=0, rating_scale=(-100, 100))
+    model.fit(users, items, ratings)
+    assert model.noise_std_ == pytest.approx(noise, rel=0.1)
+    assert model.user_factors_.shape == (n_users, rank)
+    assert MatrixFactorization(reg=1.0, n_epochs=2).fit(users, items, ratings).noise_std_ is None
 
 
 @pytest.mark.parametrize("method", ["als", "sgd", "torch"])
