@@ -1,7 +1,7 @@
 """The ``lalib`` command: one thin subcommand per stage of the exercise pipeline.
 
 Each subcommand is a small wrapper over its stage's ``main(args) -> int``;
-adding a stage (``grade``) is one ``add_parser`` block.
+each stage is one ``add_parser`` block.
 
 Examples
 --------
@@ -31,6 +31,12 @@ def build_parser() -> argparse.ArgumentParser:
                             description=assign.__doc__.splitlines()[0])
     assign.add_arguments(p)
     p.set_defaults(run=assign.main)
+
+    from lalib import grading  # imported here: ``lalib assign`` does not need the grader
+    p = commands.add_parser("grade", help="grade submitted notebooks in sandboxes: grades.csv, feedback, summary",
+                            description=grading.__doc__.splitlines()[0])
+    grading.add_arguments(p)
+    p.set_defaults(run=grading.main)
     return parser
 
 

@@ -1,0 +1,262 @@
+"""The grader's outputs, each written atomically: gradebook, feedback, free text, summary.
+
+* ``grades.csv``: ``student``, one column of points per question, ``total``,
+  ``max``, ``status``; a free-text question's cell stays empty until the
+  instructor's score is merged in (:func:`merge_free_response`).
+* ``feedback/<student>.html``: per question, passed or what was wrong, in the
+  checks' own words (never a reference answer, never a hidden input's
+  expected output); every piece of student content HTML-escaped.
+* ``free_response.csv``: the free-text answers, with an empty ``score`` column.
+* ``summary.html``: pass rates, the score distribution (inline SVG), and the
+  submissions that need a look. Self-contained: no script, no CDN.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+from collections import defaultdict
+from pathlib import Path
+
+from lalib.grading.scoring import Graded
+from lalib.grading.store import Store, atomic_write
+
+__all__ = ["write_reports", "grades_rows", "merge_free_response", "fmt"]
+
+_STYLE = """<style>body{font:15px/1.45 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1f2328}
+table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #d0d7de;padding:.3rem .6rem;text-align:left;
+vertical-align:top}th{background:#f6f8fa}.passed{color:#1a7f37}.failed{color:#cf222e}.unanswered{color:#6e7781}
+.recorded{color:#0969da}pre{white-space:pre-wrap;background:#f6f8fa;padding:.5rem}.bar{background:#54aeff;height:.8rem}
+</style>"""
+_ICON = {"passed": "✅", "failed": "❌", "unanswered": "…", "recorded": "📝"}
+
+
+def fmt(points: float | None) -> str:
+    """Points as the gradebook shows them.
+
+    Examples
+    --------
+    >>> fmt(3.0), fmt(1.5), fmt(None)
+    ('3', '1.5', '')
+    """
+    if points is None:
+        return ""
+    return f"{points:g}"
+
+
+def _effective(g: Graded, manual: dict) -> dict:
+    """Question id -> points, with the instructor's free-text scores applied."""
+    out = {}
+    for qid, q in g.questions.items():
+        points = q["points"]
+        if q["status"] == "recorded" and qid in manual.get(g.student, {}):
+            points = manual[g.student][qid]
+        out[qid] = points
+    return out
+
+
+def grades_rows(graded: list[Graded], question_ids: list[str], manual: dict) -> list[list[str]]:
+    """The gradebook as rows of text, header first."""
+    rows = [["student", *question_ids, "total", "max", "status"]]
+    for g in graded:
+        points = _effective(g, manual)
+        total = sum(p or 0 for p in points.values())
+        rows.append([g.student, *(fmt(points[q]) if q in points else "" for q in question_ids),
+                     fmt(total), fmt(g.max), g.status])
+    return rows
+
+
+def _csv(rows: list[list[str]]) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    return buf.getvalue()
+
+
+def _page(title: str, body: str) -> str:
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+            f'<meta name="viewport" content="width=device-width,initial-scale=1">{_STYLE}</head><body>{body}'
+            "</body></html>\n")
+
+
+def feedback_html(g: Graded, manual: dict) -> str:
+    """One student's feedback page."""
+    e = html.escape
+    points = _effective(g, manual)
+    total = sum(p or 0 for p in points.values())
+    parts = [f"<h1>Feedback: {e(g.assignment)}</h1><p>Student: <b>{e(g.student)}</b> (file {e(g.name)})<br>"
+             f"Score: <b>{fmt(total)} / {fmt(g.max)}</b> · status: <b>{e(g.status)}</b></p>"]
+    if g.detail:
+        parts.append(f"<p>{e(g.detail)}</p>")
+    if g.questions:
+        parts.append("<table><tr><th>question</th><th>points</th><th>result</th></tr>")
+        for qid, q in g.questions.items():
+            shown = fmt(points[qid]) if points[qid] is not None else "to be marked"
+            text = "passed" if q["status"] == "passed" else q["message"]
+            parts.append(f'<tr><td>{e(qid)}</td><td>{shown} / {fmt(q["max_points"])}</td>'
+                         f'<td class="{e(q["status"])}">{_ICON.get(q["status"], "❌")} {e(text)}</td></tr>')
+        parts.append("</table>")
+    if g.notes:
+        parts.append("<h2>About your notebook</h2><ul>" + "".join(f"<li>{e(n)}</li>" for n in g.notes) + "</ul>")
+    if g.errors:
+        parts.append("<h2>Cells that raised an error</h2><ul>"
+                     + "".join(f"<li>cell {e(str(x['cell']))}: <code>{e(x['error'])}</code></li>" for x in g.errors)
+                     + "</ul>")
+    if g.output_bytes:
+        parts.append(f"<h2>Printed output</h2><p>{g.output_bytes} characters; the start:</p>"
+                     f"<pre>{e(g.output_head[:2000])}</pre>")
+    return _page(f"Feedback {g.student}", "".join(parts))
+
+
+def _histogram_svg(totals: list[float], maximum: float) -> str:
+    bins = max(1, int(maximum) + 1) if maximum <= 40 else 20
+    counts = [0] * bins
+    for t in totals:
+        counts[min(bins - 1, int(t / maximum * (bins - 1) + 1e-9) if maximum else 0)] += 1
+    w, h, pad = 640, 220, 30
+    top = max(counts) or 1
+    bw = (w - 2 * pad) / bins
+    bars = []
+    for i, c in enumerate(counts):
+        bh = (h - 2 * pad) * c / top
+        x, y = pad + i * bw, h - pad - bh
+        label = f"{maximum * i / (bins - 1):.3g}" if bins > 1 else "0"
+        bars.append(f'<rect x="{x + 1:.1f}" y="{y:.1f}" width="{bw - 2:.1f}" height="{bh:.1f}" fill="#54aeff">'
+                    f"<title>{label} points: {c}</title></rect>"
+                    f'<text x="{x + bw / 2:.1f}" y="{h - pad + 14}" font-size="11" text-anchor="middle">{label}</text>')
+        if c:
+            bars.append(f'<text x="{x + bw / 2:.1f}" y="{y - 3:.1f}" font-size="11" text-anchor="middle">{c}</text>')
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" role="img" '
+            f'aria-label="score distribution"><line x1="{pad}" y1="{h - pad}" x2="{w - pad}" y2="{h - pad}" '
+            f'stroke="#57606a"/>{"".join(bars)}<text x="{w / 2}" y="{h - 2}" font-size="12" '
+            'text-anchor="middle">total points</text></svg>')
+
+
+def summary_html(graded: list[Graded], question_ids: list[str], manual: dict) -> str:
+    """The class summary page."""
+    e = html.escape
+    runnable = [g for g in graded if g.status != "invalid notebook"]
+    parts = [f"<h1>Grading summary</h1><p>{len(graded)} submissions; statuses: "
+             + ", ".join(f"{e(s)} {n}" for s, n in sorted(_count(g.status for g in graded).items())) + "</p>"]
+    parts.append("<h2>Pass rate per question</h2><table><tr><th>question</th><th>passed</th><th></th>"
+                 "<th>most common feedback when not passed</th></tr>")
+    for qid in question_ids:
+        results = [g.questions[qid] for g in runnable if qid in g.questions]
+        passed = sum(r["status"] in ("passed", "recorded") for r in results)
+        rate = passed / len(results) if results else 0.0
+        wrong = _count(r["message"] for r in results if r["status"] not in ("passed", "recorded"))
+        common = max(wrong.items(), key=lambda kv: kv[1]) if wrong else ("", 0)
+        parts.append(f"<tr><td>{e(qid)}</td><td>{passed}/{len(results)}</td><td style='width:8rem'>"
+                     f"<div class='bar' style='width:{100 * rate:.0f}%'></div></td>"
+                     f"<td>{e(common[0])}{f' ({common[1]}×)' if common[1] else ''}</td></tr>")
+    parts.append("</table>")
+    totals = [sum(p or 0 for p in _effective(g, manual).values()) for g in graded]
+    maximum = max((g.max for g in runnable), default=0.0)
+    parts.append("<h2>Score distribution</h2>" + _histogram_svg(totals, maximum or 1.0))
+    parts.append("<h2>Needs a look</h2><ul>" + "".join(f"<li>{e(x)}</li>" for x in needs_a_look(graded))
+                 + "</ul>")
+    return _page("Grading summary", "".join(parts))
+
+
+def _count(items) -> dict:
+    out: dict = defaultdict(int)
+    for i in items:
+        out[i] += 1
+    return dict(out)
+
+
+def needs_a_look(graded: list[Graded]) -> list[str]:
+    """One line per submission (or group) an instructor should look at."""
+    lines = []
+    for g in graded:
+        if g.status != "ok":
+            lines.append(f"{g.student}: {g.status}" + (f" ({g.detail})" if g.detail else ""))
+        elif g.errors:
+            lines.append(f"{g.student}: {len(g.errors)} cell(s) raised an error, first: {g.errors[0]['error']}")
+    by_hash = defaultdict(list)
+    for g in graded:
+        if g.status != "invalid notebook":
+            by_hash[g.sha256].append(g.student)
+    for students in by_hash.values():
+        if len(students) > 1:
+            lines.append("identical notebooks: " + ", ".join(students))
+    by_answers = defaultdict(list)
+    for g in graded:
+        prints = [q["fingerprint"] for q in g.questions.values() if q.get("fingerprint")]
+        if len(prints) >= 3:
+            by_answers[tuple(sorted((k, q["fingerprint"]) for k, q in g.questions.items()))].append(g)
+    for group in by_answers.values():
+        if len(group) > 1 and len({g.sha256 for g in group}) > 1:
+            lines.append("identical answers to every question: " + ", ".join(g.student for g in group))
+    texts = defaultdict(list)
+    for g in graded:
+        for qid, q in g.questions.items():
+            if q.get("answer_text") and len(q["answer_text"].split()) >= 8:
+                texts[(qid, " ".join(q["answer_text"].lower().split()))].append(g)
+    for (qid, _), group in texts.items():
+        if len({g.sha256 for g in group}) > 1:
+            lines.append(f"identical free-text answers to {qid}: " + ", ".join(g.student for g in group))
+    return lines
+
+
+def write_reports(out: Path, graded: list[Graded], question_ids: list[str], store: Store) -> None:
+    """Write every output file into ``out`` (atomically, one file at a time)."""
+    manual = store.manual_scores()
+    out = Path(out)
+    atomic_write(out / "grades.csv", _csv(grades_rows(graded, question_ids, manual)))
+    for g in graded:
+        atomic_write(out / "feedback" / f"{g.student}.html", feedback_html(g, manual))
+    free = [["student", "question", "max_points", "answer", "score"]]
+    for g in graded:
+        for qid, q in g.questions.items():
+            if q["status"] == "recorded":
+                free.append([g.student, qid, fmt(q["max_points"]), q["answer_text"],
+                             fmt(manual.get(g.student, {}).get(qid))])
+    atomic_write(out / "free_response.csv", _csv(free))
+    atomic_write(out / "summary.html", summary_html(graded, question_ids, manual))
+
+
+def merge_free_response(path: Path, out: Path) -> list[str]:
+    """Read instructor scores from a filled-in ``free_response.csv`` and rewrite ``grades.csv``.
+
+    Returns
+    -------
+    list of str
+        Problems found (rows skipped), empty when every filled score was taken.
+
+    Raises
+    ------
+    ValueError
+        If the file lacks the ``student``, ``question`` or ``score`` columns.
+    """
+    from lalib.grading import load_results
+    store = Store(out)
+    graded, question_ids = load_results(out)
+    known = {g.student: g for g in graded}
+    manual = store.manual_scores()
+    problems = []
+    with open(path, newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        if not {"student", "question", "score"} <= set(reader.fieldnames or []):
+            raise ValueError(f"{path} needs the columns student, question and score; it has {reader.fieldnames}")
+        for n, row in enumerate(reader, start=2):
+            text = (row.get("score") or "").strip()
+            if not text:
+                continue
+            g = known.get(row["student"])
+            q = g.questions.get(row["question"]) if g else None
+            if q is None or q["status"] != "recorded":
+                problems.append(f"line {n}: no free-text answer of {row['question']!r} by {row['student']!r}")
+                continue
+            try:
+                points = float(text)
+            except ValueError:
+                problems.append(f"line {n}: score {text!r} is not a number")
+                continue
+            if not 0 <= points <= q["max_points"]:
+                problems.append(f"line {n}: score {points:g} is outside 0..{q['max_points']:g}")
+                continue
+            manual.setdefault(g.student, {})[row["question"]] = points
+    store.save_manual_scores(manual)
+    write_reports(out, graded, question_ids, store)
+    return problems

@@ -1,0 +1,366 @@
+"""Run submissions in isolated, warm worker processes: bubblewrap, resource limits, deadlines.
+
+A :class:`Sandbox` owns one long-lived worker (:mod:`lalib.grading.runner`)
+started inside bubblewrap with
+
+* a read-only view of only what Python needs: ``/usr``, the Python install,
+  the virtual environment and the ``lalib`` package (not the repository's
+  ``solutions/``, ``tests/``, the output folder or any other submission);
+* a private, size-capped tmpfs ``/tmp`` as the only writable place (the
+  child's scratch directory, wiped after every submission);
+* new PID, network, IPC and UTS namespaces (no network at all) and
+  ``--die-with-parent``, ``--new-session``;
+* when the grader runs as root, the worker drops to an unprivileged user id
+  of its own, so that process limits apply.
+
+Inside, each submission runs in a forked child with limits on address space,
+processes, CPU time, file size and open files, and a per-cell alarm. From
+outside, the grader enforces the per-cell and the wall-clock limit by killing
+the whole sandbox, then starts a fresh one for the next submission.
+
+Without bubblewrap the worker runs with the resource limits only, and
+:func:`isolation_report` says exactly what that leaves open.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import shutil
+import signal
+import site
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import lalib
+
+__all__ = ["Limits", "RunResult", "Sandbox", "SandboxError", "bwrap_available", "isolation_report"]
+
+RUNNER = Path(__file__).with_name("runner.py")
+RUNNER_IN_SANDBOX = "/opt/lalib-grader/runner.py"
+GRACE = 3.0                 # seconds past the in-process alarm before the grader kills
+DATA_CAP = 64 << 20         # bytes of records accepted from one submission
+TMPFS_BYTES = 256 << 20     # size of the sandbox's /tmp
+ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1",
+       "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+class SandboxError(RuntimeError):
+    """The sandbox could not be started."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for one submission.
+
+    Parameters
+    ----------
+    timeout : float
+        Wall-clock seconds for the whole notebook.
+    cell_timeout : float
+        Seconds for one cell (a check cell includes calling the student's function).
+    memory_mb : int
+        Address-space limit of each student process, in MiB.
+    processes : int
+        Processes (and threads) the student's user may have at once in the sandbox.
+    file_mb : int
+        Largest file the student may write, in MiB.
+    open_files : int
+        Open file descriptors.
+
+    Examples
+    --------
+    >>> Limits(timeout=10).for_child()["cpu_seconds"]
+    15
+    """
+
+    timeout: float = 120.0
+    cell_timeout: float = 30.0
+    memory_mb: int = 1536
+    processes: int = 16
+    file_mb: int = 64
+    open_files: int = 256
+
+    def __post_init__(self):
+        for name in ("timeout", "cell_timeout", "memory_mb", "processes", "file_mb", "open_files"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{name} must be positive, got {getattr(self, name)!r}")
+
+    def for_child(self) -> dict:
+        """The limits as the runner applies them."""
+        return {**asdict(self), "cpu_seconds": int(self.timeout) + 5}
+
+
+@dataclass
+class RunResult:
+    """What came out of running one submission.
+
+    ``lines`` are the child's raw messages (untrusted: parsed and validated by
+    :mod:`lalib.grading.scoring`); ``outcome`` is ``"finished"``, ``"timeout"``
+    or ``"crashed"``, decided by the grader alone; ``detail`` says why.
+    """
+
+    lines: list[str] = field(default_factory=list)
+    outcome: str = "finished"
+    detail: str = ""
+    seconds: float = 0.0
+
+
+@lru_cache(maxsize=1)
+def bwrap_available() -> bool:
+    """Whether bubblewrap is installed and can create the namespaces the sandbox uses."""
+    path = shutil.which("bwrap")
+    if path is None:
+        return False
+    try:
+        done = subprocess.run(_bwrap_prefix(path) + ["/bin/true"], capture_output=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0
+
+
+def isolation_report(sandboxed: bool) -> str:
+    """What is and is not isolated, in words, for the grader to print.
+
+    Examples
+    --------
+    >>> print(isolation_report(False).splitlines()[0])
+    WARNING: bubblewrap (bwrap) is not available: submissions run WITHOUT a sandbox.
+    """
+    if sandboxed:
+        return ("Isolation: bubblewrap. Each submission sees a read-only Python, virtual environment and "
+                "lalib, a private scratch /tmp, no network, its own process namespace; memory, process, "
+                "CPU, file-size, open-file, per-cell and wall-clock limits.")
+    root = os.geteuid() == 0
+    return ("WARNING: bubblewrap (bwrap) is not available: submissions run WITHOUT a sandbox.\n"
+            "  Still enforced: memory (address space), CPU time, file size, open files, per-cell and "
+            "wall-clock limits" + ("" if root else ", process count") + "; verdicts outside student code.\n"
+            "  NOT isolated: student code can read any file you can (including solutions/), write anywhere "
+            "you can, use the network, and leave processes behind"
+            + (", and as root the process limit is not enforced" if root else "") + ".\n"
+            "  Install it with: apt-get install -y bubblewrap")
+
+
+def _bwrap_prefix(bwrap: str) -> list[str]:
+    cmd = [bwrap, "--die-with-parent", "--new-session"]
+    if os.geteuid() == 0:
+        # Privileged bwrap: no user namespace, so that the worker can drop to a real, unprivileged uid.
+        cmd += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
+                "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    else:
+        cmd += ["--unshare-all"]
+    cmd += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", str(TMPFS_BYTES), "--tmpfs", "/tmp",
+            "--ro-bind", "/usr", "/usr"]
+    for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64"):
+        if os.path.islink(top):
+            cmd += ["--symlink", os.readlink(top), top]
+        elif os.path.isdir(top):
+            cmd += ["--ro-bind", top, top]
+    cmd += ["--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache"]
+    return cmd
+
+
+def _python_paths() -> list[str]:
+    """The directories Python and lalib are loaded from: the only host paths the sandbox sees."""
+    candidates = [sys.base_prefix, sys.prefix, str(Path(lalib.__file__).resolve().parent),
+                  str(Path(sys.executable).resolve().parent)]
+    candidates += [p for p in site.getsitepackages() if os.path.isdir(p)]
+    paths: list[str] = []
+    for p in sorted({os.path.realpath(c) for c in candidates}, key=len):
+        if p.startswith("/usr/") or any(p == q or p.startswith(q + "/") for q in paths):
+            continue
+        paths.append(p)
+    return paths
+
+
+def _bind_readonly(cmd: list[str], source: str, target: str) -> None:
+    parents = Path(target).parents
+    for parent in reversed(parents):  # bwrap would copy the host's mode (0700 for /root)
+        if str(parent) != "/":
+            cmd += ["--perms", "0755", "--dir", str(parent)]
+    cmd += ["--ro-bind", source, target]
+
+
+class Sandbox:
+    """One warm worker, restarted whenever a submission kills it or runs out of time.
+
+    Parameters
+    ----------
+    limits : Limits
+    slot : int
+        This worker's number (picks its user id when the grader runs as root).
+    sandboxed : bool, optional
+        Use bubblewrap; default: when it is available.
+    """
+
+    def __init__(self, limits: Limits, slot: int = 0, sandboxed: bool | None = None):
+        self.limits = limits
+        self.slot = slot
+        self.sandboxed = bwrap_available() if sandboxed is None else sandboxed
+        self.proc: subprocess.Popen | None = None
+        self._scratch: str | None = None
+        self._buffer = b""
+        self._child: int | None = None
+
+    # --- the worker process -------------------------------------------------------------
+    def command(self) -> list[str]:
+        """The command line that starts the worker."""
+        if not self.sandboxed:
+            self._scratch = self._scratch or tempfile.mkdtemp(prefix="lalib-grade-scratch-")
+            return [sys.executable, "-I", "-B", str(RUNNER), "--scratch", self._scratch]
+        cmd = _bwrap_prefix(shutil.which("bwrap"))
+        for path in _python_paths():
+            _bind_readonly(cmd, path, path)
+        _bind_readonly(cmd, str(RUNNER), RUNNER_IN_SANDBOX)
+        cmd += ["--chdir", "/tmp", "--clearenv"]
+        for key, value in ENV.items():
+            cmd += ["--setenv", key, value]
+        cmd += [sys.executable, "-I", "-B", RUNNER_IN_SANDBOX, "--sandboxed"]
+        if os.geteuid() == 0:
+            # A user id of this worker's own: process limits count per user.
+            cmd += ["--uid", str(1_900_000_000 + (os.getpid() % 1_000_000) * 64 + self.slot % 64)]
+        return cmd
+
+    def start(self) -> None:
+        """Start the worker and wait until it has imported numpy and lalib."""
+        env = None if self.sandboxed else {**ENV, "HOME": self._scratch or "/tmp"}
+        cmd = self.command()
+        if env is not None:
+            env["HOME"] = self._scratch
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, env=env, start_new_session=True,
+                                     preexec_fn=None if self.sandboxed else self._preexec)
+        self._buffer = b""
+        line = self._read_line(time.monotonic() + 120)
+        if line is None or not line.startswith(b"W"):
+            self.kill()
+            raise SandboxError("the grading worker did not start: is bubblewrap allowed to create namespaces "
+                               "here? (try `bwrap --ro-bind / / --unshare-all true`)")
+
+    def _preexec(self) -> None:  # pragma: no cover - only without bubblewrap
+        import resource
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+    def kill(self) -> None:
+        """Kill the worker and everything in its sandbox."""
+        if self.proc is None:
+            return
+        for pgid in (self.proc.pid, self._child):
+            if pgid:
+                try:
+                    os.killpg(pgid, signal.SIGKILL)
+                except OSError:
+                    pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # pragma: no cover
+            pass
+        for stream in (self.proc.stdin, self.proc.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        self.proc = None
+        self._child = None
+
+    def close(self) -> None:
+        """Stop the worker and remove its scratch directory."""
+        self.kill()
+        if self._scratch:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _read_line(self, deadline: float) -> bytes | None:
+        """The next line from the worker, or None at end of file or when the deadline passes."""
+        fd = self.proc.stdout.fileno()
+        while b"\n" not in self._buffer:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                return None
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                return None
+            self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        return line
+
+    # --- one submission ---------------------------------------------------------------
+    def run(self, job: dict) -> RunResult:
+        """Run one job (see :func:`lalib.grading.notebook.make_job`) and collect its messages."""
+        if self.proc is None or self.proc.poll() is not None:
+            self.kill()
+            self.start()
+        job = {**job, "limits": self.limits.for_child()}
+        result = RunResult()
+        start = time.monotonic()
+        try:
+            self.proc.stdin.write(json.dumps(job).encode() + b"\n")
+            self.proc.stdin.flush()
+        except OSError:
+            self.kill()
+            return RunResult(outcome="crashed", detail="the sandbox ended before the notebook started")
+        end = start + self.limits.timeout
+        cell_end = start + self.limits.cell_timeout + GRACE
+        received = 0
+        while True:
+            now = time.monotonic()
+            line = self._read_line(min(end, cell_end))
+            if line is None:
+                timed_out = time.monotonic() >= min(end, cell_end) - 0.01
+                self.kill()
+                if timed_out:
+                    which = ("the whole notebook ran longer than " f"{self.limits.timeout:g} s"
+                             if time.monotonic() >= end - 0.01 else
+                             f"a cell ran longer than {self.limits.cell_timeout:g} s and ignored the alarm")
+                    result.outcome, result.detail = "timeout", f"stopped: {which}"
+                else:
+                    result.outcome, result.detail = "crashed", "the notebook's process ended before it finished"
+                break
+            received += len(line)
+            if received > DATA_CAP:
+                self.kill()
+                result.outcome, result.detail = "crashed", "the notebook sent more than 64 MB of data"
+                break
+            if line.startswith(b"C"):
+                text = line[1:].decode("utf-8", errors="replace")
+                result.lines.append(text)
+                if text.startswith('{"type": "cell"'):
+                    cell_end = time.monotonic() + self.limits.cell_timeout + GRACE
+            elif line.startswith(b"W"):
+                try:
+                    message = json.loads(line[1:])
+                except ValueError:  # pragma: no cover - the worker writes these lines itself
+                    continue
+                if message.get("type") == "started":
+                    self._child = message.get("pid")
+                elif message.get("type") == "exit":
+                    self._child = None
+                    if message.get("dropped"):
+                        result.detail = "some of the notebook's data was too large and was dropped"
+                    if not any(t.startswith('{"type": "done"') for t in result.lines[-1:]):
+                        result.outcome = "crashed"
+                        how = (f"was killed by signal {message['signal']}" if message.get("signal")
+                               else f"exited with code {message.get('code')}")
+                        result.detail = f"the notebook's process {how} before it finished"
+                    break
+            del now
+        result.seconds = time.monotonic() - start
+        return result
+
+
+def _warn_once(sandboxed: bool) -> None:
+    if not sandboxed:
+        warnings.warn(isolation_report(False), RuntimeWarning, stacklevel=3)
