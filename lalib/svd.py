@@ -172,8 +172,10 @@ def randomized_svd(
         Power iterations. ``"auto"``: 7 if ``k < 0.1 min(m, n)``, else 4
         (scikit-learn's rule).
     power_iteration_normalizer : {"auto", "LU", "QR", "none"}
-        How to re-normalize between passes. ``"auto"``: QR for at most two
-        iterations, LU otherwise (LU is cheaper; QR is more accurate).
+        How to re-normalize between passes (LU is cheaper; QR is more
+        accurate). ``"auto"``: LU; but with ``power_iteration_dtype="float64"``
+        and at most two iterations, none (scikit-learn's rule: two unnormalized
+        passes cannot lose much in double precision, but can in single).
     random_state : int, numpy.random.Generator or None
         Seed for the Gaussian test matrix.
     power_iteration_dtype : {"float32", "float64"}
@@ -209,15 +211,15 @@ def randomized_svd(
         n_iter = 7 if k < 0.1 * min(m, n) else 4
     elif isinstance(n_iter, bool) or not isinstance(n_iter, Integral) or n_iter < 0:
         raise ValueError(f"n_iter must be a non-negative integer or 'auto', got {n_iter!r}")
-    if power_iteration_normalizer == "auto":
-        power_iteration_normalizer = "QR" if n_iter <= 2 else "LU"
-    if power_iteration_normalizer not in ("LU", "QR", "none"):
-        raise ValueError(
-            f"power_iteration_normalizer must be 'auto', 'LU', 'QR' or 'none', got {power_iteration_normalizer!r}"
-        )
     if power_iteration_dtype not in ("float32", "float64"):
         raise ValueError(
             f"power_iteration_dtype must be 'float32' or 'float64', got {power_iteration_dtype!r}"
+        )
+    if power_iteration_normalizer == "auto":
+        power_iteration_normalizer = "none" if n_iter <= 2 and power_iteration_dtype == "float64" else "LU"
+    if power_iteration_normalizer not in ("LU", "QR", "none"):
+        raise ValueError(
+            f"power_iteration_normalizer must be 'auto', 'LU', 'QR' or 'none', got {power_iteration_normalizer!r}"
         )
     rng = _rng(random_state)
 
