@@ -1,0 +1,122 @@
+"""The grading pipeline around the sandbox: zip input, resume after a kill, atomic outputs, merges."""
+
+from __future__ import annotations
+
+import csv
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+
+import pytest
+
+from grading_helpers import FULL, load, set_answers, with_cell, write
+from lalib.grading import Limits, grade, main as grade_main
+from lalib.grading.sandbox import bwrap_available
+from lalib.grading.submissions import collect, student_of
+from lalib.cli import build_parser
+
+needs_bwrap = pytest.mark.skipif(not bwrap_available(),
+                                 reason="the grading sandbox needs bubblewrap: apt-get install -y bubblewrap")
+LIMITS = Limits(timeout=20, cell_timeout=5)
+
+
+def rows(out):
+    with open(out / "grades.csv", encoding="utf-8") as fh:
+        return {r["student"]: r for r in csv.DictReader(fh)}
+
+
+def test_student_names_from_canvas_files_and_duplicates(tmp_path):
+    write(load("exercise"), tmp_path, "doe_jane_12345_6789_03-rank.ipynb")
+    write(load("exercise"), tmp_path / "resubmitted", "doe_jane_12345_6790_03-rank.ipynb")
+    subs = collect(tmp_path)
+    assert sorted(s.student for s in subs) == ["doe_jane_12345", "doe_jane_12345-2"]
+    assert student_of("doe_jane_LATE_12345_6789_03-rank.ipynb") == "doe_jane_12345"
+
+
+@needs_bwrap
+def test_zip_input_and_free_response_merge(tmp_path):
+    z = tmp_path / "submissions.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        import nbformat
+        zf.writestr("doe_jane_12345_6789_03-rank.ipynb", nbformat.writes(load("solution")))
+        zf.writestr("roe_rick_555_1_03-rank.ipynb", nbformat.writes(load("exercise")))
+        zf.writestr("__MACOSX/._doe_jane_12345_6789_03-rank.ipynb", b"junk")
+    out = tmp_path / "out"
+    grade(z, out, seed=7, workers=2, limits=LIMITS, progress=False)
+    r = rows(out)
+    assert set(r) == {"doe_jane_12345", "roe_rick_555"}
+    assert (r["doe_jane_12345"]["total"], r["doe_jane_12345"]["rank.12"]) == ("13", "")
+    assert (r["roe_rick_555"]["total"], r["roe_rick_555"]["rank.12"]) == ("0", "0")
+    free = list(csv.DictReader(open(out / "free_response.csv", encoding="utf-8")))
+    assert [(f["student"], f["question"], f["score"]) for f in free] == [("doe_jane_12345", "rank.12", "")]
+    free[0]["score"] = "1.5"
+    filled = tmp_path / "scored.csv"
+    with open(filled, "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(free[0]))
+        w.writeheader()
+        w.writerows(free + [{**free[0], "student": "nobody", "score": "2"}])
+    args = build_parser().parse_args(["grade", "--merge-free-response", str(filled), "--out", str(out)])
+    assert grade_main(args) == 1  # the unknown student is reported, the rest merged
+    r = rows(out)
+    assert (r["doe_jane_12345"]["rank.12"], r["doe_jane_12345"]["total"]) == ("1.5", "14.5")
+    # A re-run (resume) keeps the instructor's scores.
+    grade(z, out, workers=1, limits=LIMITS, progress=False)
+    assert rows(out)["doe_jane_12345"]["total"] == "14.5"
+
+
+@needs_bwrap
+def test_outputs_are_complete_and_no_temporary_file_is_left(tmp_path):
+    write(set_answers(load("solution"), {"rank.3": ("rank_B", "2")}), tmp_path / "subs", "a_1_1_03-rank.ipynb")
+    out = tmp_path / "out"
+    grade(tmp_path / "subs", out, workers=1, limits=LIMITS, progress=False)
+    names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()
+                   and ".grading" not in p.parts)
+    assert names == ["feedback/a_1.html", "free_response.csv", "grades.csv", "summary.html"]
+    assert not [p for p in out.rglob("*.tmp")]
+    page = (out / "feedback" / "a_1.html").read_text(encoding="utf-8")
+    assert "rank.3" in page and "B has 2 rows" in page
+
+
+@needs_bwrap
+def test_resume_after_the_grader_is_killed(tmp_path):
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    for i in range(6):
+        write(with_cell(load("solution"), f"import time\ntime.sleep(0.6)\nmarker = {i}", where="end"), subs,
+              f"s{i}_1_1_03-rank.ipynb")
+    cmd = [sys.executable, "-m", "lalib", "grade", str(subs), "--out", str(out), "--workers", "1", "--seed", "3",
+           "--no-progress"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    results = out / ".grading" / "results"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list(results.glob("*.json"))) < 2 and proc.poll() is None:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    finished = {p.name: p.stat().st_mtime_ns for p in results.glob("*.json")}
+    assert 2 <= len(finished) < 6, "the grader should have been killed mid-run"
+    assert not (out / "grades.csv").exists()
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    r = rows(out)
+    assert sorted(r) == [f"s{i}_1" for i in range(6)]
+    assert all(float(x["total"]) == FULL and x["status"] == "ok" for x in r.values())
+    for name, mtime in finished.items():  # finished results were reused, not regraded
+        assert (results / name).stat().st_mtime_ns == mtime
+    assert len(list(results.glob("*.json"))) == 6
+
+
+def test_without_bubblewrap_the_grader_warns_and_still_grades(tmp_path, capsys):
+    write(load("solution"), tmp_path / "subs", "a_1_1_03-rank.ipynb")
+    graded = grade(tmp_path / "subs", tmp_path / "out", workers=1, limits=LIMITS, sandboxed=False, progress=False)
+    assert (graded[0].total, graded[0].status) == (FULL, "ok")
+    err = capsys.readouterr().err
+    assert "WITHOUT a sandbox" in err and "apt-get install -y bubblewrap" in err
+
+
+def test_cli_reports_a_missing_folder(tmp_path, capsys):
+    args = build_parser().parse_args(["grade", str(tmp_path / "nope"), "--out", str(tmp_path / "out")])
+    assert grade_main(args) == 2
+    assert "do not exist" in capsys.readouterr().err
