@@ -150,6 +150,9 @@ def _locate(ds: _Dataset, path, cache_dir, download: bool) -> Path:
         p = Path(path).expanduser()
         if not p.exists():
             raise _how_to_get(ds, cache, f"{p} does not exist.")
+        inner_zip = p / f"{ds.name}.zip"
+        if p.is_dir() and inner_zip.is_file() and _Source(p, ds).find(ds.ratings_file) is None:
+            return inner_zip  # a folder holding only the downloaded zip
         return p
     for candidate in (cache / ds.name, cache / f"{ds.name}.zip"):
         if candidate.exists():
@@ -301,7 +304,7 @@ def load_ml_100k(path: str | os.PathLike | None = None, cache_dir: str | os.Path
     Parameters
     ----------
     path : path-like, optional
-        ``u.data``, a folder holding it (or holding ``ml-100k/``), or ``ml-100k.zip``.
+        ``u.data``, a folder holding it (or ``ml-100k/`` or ``ml-100k.zip``), or ``ml-100k.zip``.
         Titles come from ``u.item`` beside it, when present.
     cache_dir : path-like, optional
         Where to look when ``path`` is None, and where downloads go; see `data_home`.
@@ -341,7 +344,7 @@ def load_ml_latest_small(path: str | os.PathLike | None = None, cache_dir: str |
     Parameters
     ----------
     path : path-like, optional
-        ``ratings.csv``, a folder holding it (or holding ``ml-latest-small/``), or
+        ``ratings.csv``, a folder holding it (or ``ml-latest-small/`` or its zip), or
         ``ml-latest-small.zip``. Titles come from ``movies.csv`` beside it, when present.
     cache_dir, download
         As for `load_ml_100k`.

@@ -70,6 +70,13 @@ def test_u_data_file_folder_and_zip(tmp_path):
         assert data.titles[242] == "Kolya (1996)" and data.titles[1] == "Ménage (1986)"
 
 
+def test_folder_holding_only_the_zip(tmp_path):
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    zip_folder(write_100k(tmp_path / "src"), downloads / "ml-100k.zip", "ml-100k")
+    check_100k(load_ml_100k(downloads))
+
+
 def test_titles_are_optional(tmp_path):
     data = load_ml_100k(write_100k(tmp_path / "x", item=None))
     check_100k(data)
