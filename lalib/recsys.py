@@ -665,8 +665,10 @@ class MatrixFactorization(BiasBaseline):
         ``[p_u, b_u]`` toward a learned Gaussian prior (a mean and a full
         precision matrix, shared by all users) instead of toward zero by a
         fixed amount; the Gram matrices include the items' uncertainty; and
-        the noise level is learned too (likewise for items). SGD and torch,
-        which need a number, use 12 for "auto".
+        the noise level is learned too (likewise for items). The priors are
+        learned from the rows themselves, so on a toy matrix with a handful of
+        users or items pass a number instead. SGD and torch, which need a
+        number, use 12 for "auto".
     reg_bias : float
         Ridge penalty on the biases (unused by ALS with ``reg="auto"``).
     method : {"als", "sgd", "torch"}
@@ -834,7 +836,7 @@ class MatrixFactorization(BiasBaseline):
             prior_u = _vb_prior(X, SX)
             Y, SY, sse = _vb_rows(CT, RT, X, SX, tau, *prior_i, r_sq)
             prior_i = _vb_prior(Y, SY)
-            tau = n / sse
+            tau = n / max(sse, 1e-12 * n * scale**2)  # exactly fitted data: keep tau finite
             self.noise_std_ = float(tau**-0.5)
             neg_elbo = (0.5 * tau * sse - 0.5 * n * np.log(tau / (2 * np.pi))
                         + _kl_to_prior(X, SX, *prior_u) + _kl_to_prior(Y, SY, *prior_i))

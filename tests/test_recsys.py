@@ -248,6 +248,18 @@ def test_als_recovers_fully_observed_low_rank_data(n_users, n_items, rank, seed)
     assert np.allclose(model.predict(users, items), truth[users, items], atol=1e-3)
 
 
+@settings(max_examples=15, deadline=None)
+@given(st.integers(15, 30), st.integers(15, 30), st.integers(1, 3), st.integers(0, 10**6))
+def test_variational_als_recovers_fully_observed_low_rank_data(n_users, n_items, rank, seed):
+    """With enough rows to learn the priors from; on a handful of rows it may explain signal as noise."""
+    rng = np.random.default_rng(seed)
+    truth = 3 + rng.normal(size=(n_users, rank)) @ rng.normal(size=(rank, n_items))
+    users, items = np.nonzero(np.ones_like(truth))
+    model = MatrixFactorization(rank=rank, n_epochs=100, random_state=seed, rating_scale=(-100, 100))
+    model.fit(users, items, truth[users, items])
+    assert np.allclose(model.predict(users, items), truth[users, items], atol=1e-3)
+
+
 @pytest.mark.parametrize("reg", [3.0, "auto"])
 def test_als_never_increases_its_loss(synthetic, reg):
     """J for a fixed ridge; the negative evidence lower bound for variational Bayes."""
