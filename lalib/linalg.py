@@ -58,16 +58,22 @@ def as_matrix(A: ArrayLike, name: str = "A") -> np.ndarray:
     ...
     ValueError: A must be a 2-D matrix, got a 1-D array of shape (3,)
     """
+    return _as_finite_array(A, name, ndim=2, what="2-D matrix with rows of equal length")
+
+
+def _as_finite_array(A: ArrayLike, name: str, ndim: int, what: str) -> np.ndarray:
+    """Shared validation of :func:`as_matrix` and the 1-D vector arguments."""
     try:
         arr = np.asarray(A)
     except ValueError as exc:  # ragged nested lists
-        raise ValueError(f"{name} must be a 2-D matrix with rows of equal length: {exc}") from None
+        raise ValueError(f"{name} must be a {what}: {exc}") from None
     if arr.dtype == bool:
         arr = arr.astype(float)
     if not (np.issubdtype(arr.dtype, np.number)):
         raise TypeError(f"{name} must be numeric, got an array of dtype {arr.dtype}")
-    if arr.ndim != 2:
-        raise ValueError(f"{name} must be a 2-D matrix, got a {arr.ndim}-D array of shape {arr.shape}")
+    if arr.ndim != ndim:
+        kind = "2-D matrix" if ndim == 2 else "1-D vector"
+        raise ValueError(f"{name} must be a {kind}, got a {arr.ndim}-D array of shape {arr.shape}")
     if arr.size == 0:
         raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
     arr = arr.astype(np.complex128 if np.iscomplexobj(arr) else np.float64, copy=False)
@@ -398,22 +404,7 @@ class ConvergenceWarning(UserWarning):
 
 def _as_vector(v: ArrayLike, name: str) -> np.ndarray:
     """``v`` as a finite 1-D float array, or a clear error naming ``name``."""
-    try:
-        arr = np.asarray(v)
-    except ValueError as exc:
-        raise ValueError(f"{name} must be a 1-D vector: {exc}") from None
-    if arr.dtype == bool:
-        arr = arr.astype(float)
-    if not np.issubdtype(arr.dtype, np.number):
-        raise TypeError(f"{name} must be numeric, got an array of dtype {arr.dtype}")
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be a 1-D vector, got a {arr.ndim}-D array of shape {arr.shape}")
-    if arr.size == 0:
-        raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
-    arr = arr.astype(np.complex128 if np.iscomplexobj(arr) else np.float64, copy=False)
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} contains NaN or infinity")
-    return arr
+    return _as_finite_array(v, name, ndim=1, what="1-D vector")
 
 
 def _check_int(value, name: str, low: int, high: int | None = None) -> int:
