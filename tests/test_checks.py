@@ -430,3 +430,12 @@ def test_free_text_is_recorded_never_judged():
     assert check("rank.12", "   ").status == "unanswered"
     assert check("rank.12", 5).status == "unanswered"
     assert "failed" not in {check("rank.12", a).status for a in ("x", "", 5, AlwaysEqual(), ...)}
+
+
+def test_grader_feedback_does_not_name_the_expected_output_of_a_hidden_input():
+    data = encode_answer("rank.11", lambda A, tol=None: 0, np.random.default_rng(1))
+    student = judge_data("rank.11", data)
+    grader = judge_data("rank.11", data, reveal_expected=False)
+    assert not student.passed and not grader.passed
+    assert "the right answer is" in student.message
+    assert "the right answer is" not in grader.message and "which is not right" in grader.message

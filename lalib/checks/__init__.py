@@ -93,15 +93,18 @@ def encode_answer(question_id: str, answer: Any, rng: np.random.Generator | None
     return question(question_id).encode(answer, rng)
 
 
-def judge_data(question_id: str, data: Mapping) -> Verdict:
+def judge_data(question_id: str, data: Mapping, reveal_expected: bool = True) -> Verdict:
     """Judge plain data from :func:`encode_answer`; never touches a student object.
+
+    The grader passes ``reveal_expected=False``: its feedback never names the
+    right output on a hidden test input.
 
     Examples
     --------
     >>> judge_data("rank.1", {"status": "answered", "value": 4.0})
     Verdict(passed=True, message='', status='passed')
     """
-    return question(question_id).judge(data)
+    return question(question_id).judge(data, reveal_expected)
 
 
 _SYMBOL = {PASSED: "✅", UNANSWERED: "…", RECORDED: "📝"}

@@ -180,15 +180,20 @@ class Question:
             return _unanswered()
         return self._encode(answer, rng)
 
-    def judge(self, data: Mapping) -> Verdict:
-        """Judge plain data produced by :meth:`encode`."""
+    def judge(self, data: Mapping, reveal_expected: bool = True) -> Verdict:
+        """Judge plain data produced by :meth:`encode`.
+
+        ``reveal_expected=False`` keeps feedback from naming the right output
+        on a generated test input (only function questions have those): the
+        grader's setting, where those inputs are hidden.
+        """
         early = _status_verdict(data)
-        return early if early is not None else self._judge(data["value"])
+        return early if early is not None else self._judge(data["value"], reveal_expected)
 
     def _encode(self, answer, rng):  # pragma: no cover - every kind overrides it
         raise NotImplementedError
 
-    def _judge(self, value):  # pragma: no cover
+    def _judge(self, value, reveal_expected=True):  # pragma: no cover
         raise NotImplementedError
 
 
@@ -243,7 +248,7 @@ class Number(Question):
         scale = self.scale if self.scale is not None else max(1.0, abs(self.expected))
         return abs(a - b) <= self.rtol * scale
 
-    def _judge(self, value):
+    def _judge(self, value, reveal_expected=True):
         value, problem = _read_number(value)
         if problem:
             return Verdict(False, "the answer record is malformed")
@@ -326,7 +331,7 @@ class Choice(Question):
                 return _answered(option_letter)
         return _invalid(f"{answer!r} is not one of the options {', '.join(self.letters)}")
 
-    def _judge(self, value):
+    def _judge(self, value, reveal_expected=True):
         if value not in self.letters:
             return Verdict(False, f"{value!r} is not one of the options {', '.join(self.letters)}")
         if value == self.answer:
@@ -388,7 +393,7 @@ class Array(Question):
         arr, problem = _read_array(answer)
         return _invalid(problem) if problem else _answered(arr)
 
-    def _judge(self, value):
+    def _judge(self, value, reveal_expected=True):
         arr, problem = _read_array(value)
         if problem:
             return Verdict(False, "the answer record is malformed")
@@ -487,7 +492,7 @@ class Subspace(Question):
             arr = arr.T  # vectors given as rows, or a single row vector
         return _answered(arr)
 
-    def _judge(self, value):
+    def _judge(self, value, reveal_expected=True):
         V, problem = _read_array(value)
         if problem or V.ndim != 2:
             return Verdict(False, "the answer record is malformed")
@@ -611,7 +616,7 @@ class Function(Question):
             outputs.append(value)
         return _answered({"seed": seed, "outputs": outputs})
 
-    def _judge(self, value):
+    def _judge(self, value, reveal_expected=True):
         if (not isinstance(value, Mapping) or not isinstance(value.get("seed"), numbers.Integral)
                 or not isinstance(value.get("outputs"), (list, tuple))):
             return Verdict(False, "the answer record is malformed")
@@ -628,8 +633,9 @@ class Function(Question):
             if not ok:
                 shown = f"{int(got)}" if got.is_integer() else _fmt(got)
                 right = f"{int(expected)}" if expected.is_integer() else _fmt(expected)
-                return Verdict(False, f"on {case.description}, your function returned {shown}, "
-                                      f"but the right answer is {right}" + (f"; {case.hint}" if case.hint else ""))
+                verdict = f"but the right answer is {right}" if reveal_expected else "which is not right"
+                return Verdict(False, f"on {case.description}, your function returned {shown}, {verdict}"
+                               + (f"; {case.hint}" if case.hint else ""))
         return Verdict(True)
 
 
@@ -655,14 +661,14 @@ class FreeText(Question):
             return _unanswered()
         return _answered(answer)
 
-    def _judge(self, value):
+    def _judge(self, value, reveal_expected=True):
         if not isinstance(value, str):
             return Verdict(False, "the answer record is malformed")
         words = len(value.split())
         return Verdict(False, f"recorded for your instructor ({words} word{'s' if words != 1 else ''})", RECORDED)
 
-    def judge(self, data: Mapping) -> Verdict:
-        verdict = super().judge(data)
+    def judge(self, data: Mapping, reveal_expected: bool = True) -> Verdict:
+        verdict = super().judge(data, reveal_expected)
         if verdict.status == FAILED:  # free text is never failed: an unreadable answer is simply not recorded
             return Verdict(False, f"not recorded: {verdict.message}", UNANSWERED)
         return verdict

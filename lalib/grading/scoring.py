@@ -17,7 +17,6 @@ import hashlib
 import json
 import math
 import numbers
-import re
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -196,11 +195,6 @@ def validate(qid: str, data, seed: int | None = None) -> Verdict | None:
     return None
 
 
-def _hide_expected(message: str) -> str:
-    """Feedback never shows what the hidden inputs' right outputs are."""
-    return re.sub(r", but the right answer is [^;]*", ", which is not right", message)
-
-
 def _fingerprint(data) -> str:
     if not isinstance(data, dict) or data.get("status") != "answered":
         return ""
@@ -222,10 +216,9 @@ def score(qid: str, data, seed: int | None, missing_reason: str = "", not_reache
     verdict = validate(qid, data, seed)
     if verdict is None:
         try:
-            verdict = judge_data(qid, data)
+            verdict = judge_data(qid, data, reveal_expected=False)
         except Exception as exc:  # noqa: BLE001 - hostile data can only cost the student this question
             verdict = Verdict(False, f"the answer could not be judged ({type(exc).__name__})")
-    message = _hide_expected(verdict.message) if q.kind == "function" else verdict.message
     points = q.points if verdict.status == PASSED else None if verdict.status == RECORDED else 0.0
     text = data["value"] if q.kind == "free-text" and verdict.status == RECORDED else ""
-    return QuestionResult(qid, points, q.points, verdict.status, message, text, _fingerprint(data))
+    return QuestionResult(qid, points, q.points, verdict.status, verdict.message, text, _fingerprint(data))
