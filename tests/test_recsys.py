@@ -344,7 +344,7 @@ def test_implicit_prior_step_matches_dense_weighted_ridge():
     S = np.tile(np.eye(d) * 0.1, (n, 1, 1))
     L = rng.normal(size=(d, d))
     prec = L @ L.T + np.eye(d)
-    m, W, new_prec, means = _vb_prior_implicit(X, S, F, np.zeros((n_cols, d)), prec, reg)
+    m, W, new_prec, means = _vb_prior_implicit(X, S, F, np.zeros((n_cols, d)), prec, reg, rtol=1e-12)
     # dense reference: vec(W) and m from the normal equations of the weighted ridge
     Fd = F.toarray()
     design = np.hstack([Fd, np.ones((n, 1))])
