@@ -517,15 +517,15 @@ def _solve_rows(C: sp.csr_array, moments: np.ndarray, rhs: np.ndarray, penalty: 
     X = np.zeros((n_rows, d))
     S = np.zeros((n_rows, d, d)) if posterior else None
     quad = 0.0
-    upper, lower = np.triu_indices(d)
-    upper_moments = moments[:, upper * d + lower]  # the matrices are symmetric: sum half of each
+    row, col = np.triu_indices(d)
+    upper_moments = moments[:, row * d + col]  # the matrices are symmetric: sum their upper triangles
     step = max(1, _GRAM_BUDGET // (d * d))
     for start in range(0, n_rows, step):
         stop = min(start + step, n_rows)
-        half = C[start:stop] @ upper_moments
+        upper = C[start:stop] @ upper_moments
         gram = np.empty((stop - start, d, d))
-        gram[:, upper, lower] = half
-        gram[:, lower, upper] = half
+        gram[:, row, col] = upper
+        gram[:, col, row] = upper
         A = gram + penalty
         b = rhs[start:stop, :, None]
         if posterior:
