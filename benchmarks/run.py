@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["bench_book.py", "bench_numerics.py", "bench_recsys.py"]
+BENCHMARKS = ["bench_book.py", "bench_numerics.py", "bench_recsys.py", "bench_grading.py"]
 
 
 def main(argv: list[str]) -> int:
