@@ -10,7 +10,7 @@ import numpy as np
 import traitlets as t
 from numpy.typing import ArrayLike
 
-from lalib.linalg import as_matrix, canonical_basis, column_space, null_space, rank
+from lalib.linalg import as_matrix, canonical_basis
 from lalib.widgets.base import BookWidget
 
 __all__ = ["RankExplorer", "describe", "TOL_REL"]
@@ -48,12 +48,13 @@ def describe(matrix: ArrayLike, tol_rel: float = TOL_REL) -> dict:
     [[-2.0, 1.0, 0.0], [-3.0, 0.0, 1.0]]
     """
     A = as_matrix(matrix, "matrix")
-    tol = tol_rel * float(np.linalg.svd(A, compute_uv=False).max())
-    r = rank(A, tol)
-    col = canonical_basis(column_space(A, tol))
+    # One SVD gives all of it, as in lalib.linalg.rank / column_space / null_space.
+    U, s, Vh = np.linalg.svd(A)
+    r = int(np.sum(s > tol_rel * s.max()))
+    col = canonical_basis(U[:, :r])
     # Echelon form of the reversed vectors puts the 1s on the free variables;
     # reversing the order of the vectors too lists them by free variable.
-    null = canonical_basis(null_space(A, tol)[::-1])[::-1, ::-1]
+    null = canonical_basis(Vh[r:].T[::-1])[::-1, ::-1]
     clean = lambda B: [[float(x) + 0.0 for x in np.round(v, 12)] for v in B.T]  # noqa: E731  (+0.0: no -0.0)
     return {"rank": r, "nullity": A.shape[1] - r, "col_basis": clean(col), "null_basis": clean(null)}
 
