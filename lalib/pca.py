@@ -83,7 +83,8 @@ class PCA:
     n_samples_, n_features_in_ : int
         Shape of the training data.
     noise_variance_ : float
-        Mean variance of the discarded directions (0 if none were discarded).
+        Mean variance of the ``p - n_components_`` discarded directions
+        (probabilistic PCA's noise level; 0 if none were discarded).
 
     Examples
     --------
@@ -230,14 +231,13 @@ class PCA:
             # Fewest components whose cumulated ratio exceeds the requested fraction.
             nc = int(np.searchsorted(np.cumsum(ratio), nc, side="right") + 1)
             nc = min(nc, len(ratio))
-        kmax = min(n, p)
-        # Probabilistic-PCA noise level: the mean variance of the discarded directions.
-        if nc >= kmax:
-            self.noise_variance_ = 0.0
-        elif solver == "randomized":
-            self.noise_variance_ = float((total - variance.sum()) / (kmax - nc))
-        else:
-            self.noise_variance_ = float(np.mean(variance[nc:kmax]))
+        # Probabilistic-PCA noise level (Tipping & Bishop's maximum-likelihood
+        # sigma^2): the mean of the p - nc discarded covariance eigenvalues,
+        # including the zero ones when n <= p, whatever the solver. (For n < p
+        # scikit-learn's 'full' and 'randomized' solvers divide by min(n, p) - nc
+        # instead, so its value there depends on the solver.)
+        discarded = max(total - float(variance[:nc].sum()), 0.0)
+        self.noise_variance_ = discarded / (p - nc) if nc < p else 0.0
         self.n_components_ = int(nc)
         self.components_ = np.ascontiguousarray(Vt[:nc])
         self.explained_variance_ = variance[:nc].copy()
