@@ -1,4 +1,4 @@
-"""Shared fixtures: a headless Chromium for the browser tests."""
+"""Shared test set-up: Hypothesis profiles and a headless Chromium for the browser tests."""
 
 from __future__ import annotations
 
@@ -6,6 +6,13 @@ import os
 import shutil
 
 import pytest
+from hypothesis import settings
+
+# CI draws the same examples on every run, so a red CI is reproducible; a local
+# run explores new examples each time (`--hypothesis-seed=N` replays one).
+settings.register_profile("ci", derandomize=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
