@@ -113,3 +113,10 @@ def test_chapter_makes_no_request_off_the_machine(chapter):
     assert sum("tex-chtml.js" in u for u in chapter.requests) == 1
     # MathJax typeset the page from the local copy.
     assert chapter.locator("mjx-container").count() > 0
+
+
+def test_search_finds_the_chapter_offline(offline_page, book):
+    offline_page.goto((book / "search.html").as_uri() + "?q=nullity")
+    results = offline_page.locator("ul.search li")
+    results.first.wait_for(timeout=20_000)
+    assert "Rank and the four subspaces" in offline_page.locator("ul.search").inner_text()
