@@ -45,6 +45,10 @@ def test_built_book_references_nothing_outside_itself(book):
     assert offenders == {}
     css = {str(p.relative_to(book)) for p in book.rglob("*.css") if CSS_URL.search(p.read_text(errors="ignore"))}
     assert css == set()
+    # No unused ipywidgets state (lalib widgets carry their own), no script twice.
+    chapter = (book / "chapters" / "03-rank.html").read_text()
+    assert "application/vnd.jupyter.widget-state+json" not in chapter
+    assert chapter.count("const THEBE_JS_URL") <= 1 and chapter.count("tex-chtml.js") == 1
     # MathJax is served from the build itself.
     assert (book / "_static" / "mathjax" / "tex-chtml.js").exists()
     assert 'src="../_static/mathjax/tex-chtml.js' in (book / "chapters" / "03-rank.html").read_text()
