@@ -212,7 +212,7 @@ def grade(submissions: str | Path, out: str | Path, assignment: str | None = Non
     graded = [results[i] for i in range(len(subs))]
     question_ids = _question_ids(graded)
     write_reports(out, graded, question_ids, store)
-    _save_roster(store, graded, question_ids)
+    store.save_last_run({"question_ids": question_ids, "results": [g.to_json() for g in graded]})
     return graded
 
 
@@ -223,20 +223,11 @@ def _question_ids(graded: list[Graded]) -> list[str]:
     return ids
 
 
-def _save_roster(store: Store, graded: list[Graded], question_ids: list[str]) -> None:
-    import json
-    from lalib.grading.store import atomic_write
-    atomic_write(store.root / "last_run.json",
-                 json.dumps({"question_ids": question_ids, "results": [g.to_json() for g in graded]}))
-
-
 def load_results(out: str | Path) -> tuple[list[Graded], list[str]]:
     """The graded submissions of the last run into ``out`` (for merging instructor scores)."""
-    import json
-    path = Store(out).root / "last_run.json"
-    if not path.exists():
+    data = Store(out).last_run()
+    if data is None:
         raise FileNotFoundError(f"{out} holds no grading run: run `lalib grade SUBMISSIONS --out {out}` first")
-    data = json.loads(path.read_text(encoding="utf-8"))
     return [Graded.from_json(g) for g in data["results"]], data["question_ids"]
 
 

@@ -85,3 +85,11 @@ class Store:
 
     def save_manual_scores(self, scores: dict) -> None:
         atomic_write(self.root / "manual_scores.json", json.dumps(scores, indent=1, sort_keys=True))
+
+    def last_run(self) -> dict | None:
+        """The roster of the last run (what merging instructor scores reads), if any."""
+        path = self.root / "last_run.json"
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+    def save_last_run(self, roster: dict) -> None:
+        atomic_write(self.root / "last_run.json", json.dumps(roster))
