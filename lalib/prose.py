@@ -1,0 +1,284 @@
+"""Numbers, vectors, matrices and shapes formatted for the text of a chapter.
+
+Every number in the book's prose is computed and glued into the text
+(``myst_nb.glue``), never typed. These helpers decide, once for every chapter,
+how such a value reads: a real minus sign (−2, not -2), no ``-0`` and no
+trailing ``.0``, scientific notation as ``1.1 × 10⁻¹⁶``, shapes as ``8×4``.
+They return plain strings; :func:`glue_md` glues one as Markdown for the
+``{glue:md}`` role.
+"""
+
+from __future__ import annotations
+
+import numbers
+import re
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+__all__ = ["MINUS", "TIMES", "number", "vector", "matrix", "bmatrix", "shape", "percent", "glue_md"]
+
+MINUS = "\u2212"
+TIMES = "\u00d7"
+_SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
+
+
+def _real(x, name: str) -> float:
+    """The value of a real, finite scalar, or a named error."""
+    if isinstance(x, np.ndarray) and x.ndim == 0:
+        x = x.item()
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(x).__name__} {x!r}")
+    value = float(x)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    return value
+
+
+def number(x: float, fmt: str = "") -> str:
+    """A real number as the prose shows it.
+
+    Parameters
+    ----------
+    x : float
+        A real, finite number (Python or NumPy scalar).
+    fmt : str, optional
+        A format specification as for :func:`format`, e.g. ``".2f"``,
+        ``".1e"`` or ``","``. The default shows integers without a decimal
+        point and other values with ``"g"``.
+
+    Returns
+    -------
+    str
+        The number with a real minus sign (U+2212), never ``-0``; scientific
+        formats read as ``1.1 × 10⁻¹⁶``.
+
+    Raises
+    ------
+    TypeError
+        If `x` is not a real number (a string, a complex number, a bool).
+    ValueError
+        If `x` is infinite or NaN.
+
+    Examples
+    --------
+    >>> number(3.0), number(-2), number(0.25), number(-0.0)
+    ('3', '−2', '0.25', '0')
+    >>> number(2.220446049250313e-16, ".1e")
+    '2.2 × 10⁻¹⁶'
+    >>> number(-0.001, ".2f"), number(786432, ",")
+    ('0.00', '786,432')
+    """
+    value = _real(x, "x") + 0.0          # + 0.0 turns -0.0 into 0.0
+    if value.is_integer() and abs(value) < 1e16 and not re.search(r"[.eEfFgG%]", fmt):
+        text = format(int(value), fmt)    # integers: no ".0", even with "," grouping
+    else:
+        text = format(value, fmt or "g")
+    mantissa, sep, exponent = text.partition("e")
+    if sep:
+        text = f"{mantissa} {TIMES} 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+    if text.startswith("-") and not re.search(r"[1-9]", mantissa):
+        text = text[1:]                   # rounded to zero: no "-0.00"
+    return text.replace("-", MINUS)
+
+
+def _array(A: ArrayLike, name: str, ndim: int) -> np.ndarray:
+    arr = np.asarray(A)
+    if arr.ndim != ndim:
+        what = "a vector (1-D)" if ndim == 1 else "a matrix (2-D)"
+        raise ValueError(f"{name} must be {what}, got an array of shape {arr.shape}")
+    if not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)):
+        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
+    return arr
+
+
+def vector(v: ArrayLike, fmt: str = "") -> str:
+    """A vector as the prose shows it, e.g. ``(−2, 1, 0)``.
+
+    Parameters
+    ----------
+    v : array_like, 1-D
+        Real entries.
+    fmt : str, optional
+        Format for every entry, as in :func:`number`.
+
+    Returns
+    -------
+    str
+        The entries in parentheses, separated by ", ".
+
+    Raises
+    ------
+    ValueError
+        If `v` is not one-dimensional or holds a non-finite entry.
+    TypeError
+        If `v` does not hold real numbers.
+
+    Examples
+    --------
+    >>> vector([-2.0, 1, 0])
+    '(−2, 1, 0)'
+    >>> vector([0.123456, -1.5], ".2f")
+    '(0.12, −1.50)'
+    """
+    arr = _array(v, "v", 1)
+    return "(" + ", ".join(number(x, fmt) for x in arr.tolist()) + ")"
+
+
+def matrix(A: ArrayLike, fmt: str = "") -> str:
+    """A small matrix for running text, row by row: ``[[1, 2], [−3, 4]]``.
+
+    Parameters
+    ----------
+    A : array_like, 2-D
+        Real entries.
+    fmt : str, optional
+        Format for every entry, as in :func:`number`.
+
+    Returns
+    -------
+    str
+        The rows in brackets, as a reader would type them into NumPy.
+
+    Raises
+    ------
+    ValueError
+        If `A` is not two-dimensional or holds a non-finite entry.
+
+    Examples
+    --------
+    >>> matrix([[1, 2, 3], [2, 4, 6]])
+    '[[1, 2, 3], [2, 4, 6]]'
+    >>> matrix([[1.0, -0.5]])
+    '[[1, −0.5]]'
+    """
+    arr = _array(A, "A", 2)
+    return "[" + ", ".join("[" + ", ".join(number(x, fmt) for x in row) + "]" for row in arr.tolist()) + "]"
+
+
+def bmatrix(A: ArrayLike, fmt: str = "") -> str:
+    r"""A matrix as LaTeX for display math: ``\begin{bmatrix} ... \end{bmatrix}``.
+
+    Parameters
+    ----------
+    A : array_like, 2-D
+        Real entries.
+    fmt : str, optional
+        Format for every entry, as in :func:`number`.
+
+    Returns
+    -------
+    str
+        LaTeX source; minus signs are ASCII hyphens, which TeX typesets as minus.
+
+    Raises
+    ------
+    ValueError
+        If `A` is not two-dimensional or holds a non-finite entry.
+
+    Examples
+    --------
+    >>> print(bmatrix([[1, -2], [0, 3]]))
+    \begin{bmatrix} 1 & -2 \\ 0 & 3 \end{bmatrix}
+    """
+    arr = _array(A, "A", 2)
+    rows = (" & ".join(number(x, fmt).replace(MINUS, "-") for x in row) for row in arr.tolist())
+    return r"\begin{bmatrix} " + r" \\ ".join(rows) + r" \end{bmatrix}"
+
+
+def shape(obj: ArrayLike | Sequence[int]) -> str:
+    """The shape of an array, or a tuple of sizes, as ``8×4``.
+
+    Parameters
+    ----------
+    obj : array or tuple of int
+        Anything with a ``.shape`` (NumPy array, torch tensor), or the sizes
+        themselves.
+
+    Returns
+    -------
+    str
+        The sizes joined by "×" (U+00D7), with no spaces.
+
+    Raises
+    ------
+    ValueError
+        If a size is negative or the shape is empty.
+    TypeError
+        If a size is not an integer.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> shape(np.zeros((8, 4))), shape((1024, 768))
+    ('8×4', '1024×768')
+    """
+    sizes = tuple(obj.shape) if hasattr(obj, "shape") else tuple(obj)
+    if not sizes:
+        raise ValueError("shape needs at least one size, got ()")
+    for size in sizes:
+        if isinstance(size, (bool, np.bool_)) or not isinstance(size, numbers.Integral):
+            raise TypeError(f"sizes must be integers, got {size!r} in {sizes}")
+        if size < 0:
+            raise ValueError(f"sizes must be non-negative, got {size} in {sizes}")
+    return TIMES.join(str(int(size)) for size in sizes)
+
+
+def percent(fraction: float, digits: int = 0) -> str:
+    """A fraction as a percentage: ``0.9`` reads ``90%``.
+
+    Parameters
+    ----------
+    fraction : float
+        The fraction (0.9 for ninety per cent), not the percentage.
+    digits : int, optional
+        Decimal places to show.
+
+    Returns
+    -------
+    str
+        ``100 * fraction`` rounded to `digits` places, followed by "%".
+
+    Raises
+    ------
+    ValueError
+        If `digits` is negative or `fraction` is not finite.
+
+    Examples
+    --------
+    >>> percent(0.9), percent(0.0152, 1), percent(1)
+    ('90%', '1.5%', '100%')
+    """
+    if isinstance(digits, bool) or not isinstance(digits, numbers.Integral) or digits < 0:
+        raise ValueError(f"digits must be a non-negative integer, got {digits!r}")
+    return number(100 * _real(fraction, "fraction"), f".{int(digits)}f") + "%"
+
+
+def glue_md(name: str, text: str) -> None:
+    """Glue `text` under `name` for the ``{glue:md}`` role, without displaying it.
+
+    Parameters
+    ----------
+    name : str
+        The glue key the chapter's text refers to.
+    text : str
+        Markdown, usually from :func:`number`, :func:`vector` or :func:`shape`.
+
+    Raises
+    ------
+    TypeError
+        If `text` is not a string (format it first, so every number reads
+        the same way).
+
+    Examples
+    --------
+    >>> glue_md("n_rows", shape((8, 4)))   # in a chapter: "a {glue:md}`n_rows` matrix"
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str (format it with lalib.prose first), got {type(text).__name__}")
+    # Imported here: only a chapter being built needs myst-nb and IPython.
+    from IPython.display import Markdown
+    from myst_nb import glue
+
+    glue(name, Markdown(text), display=False)
