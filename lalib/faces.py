@@ -26,8 +26,11 @@ from numbers import Integral
 
 import numpy as np
 from numpy.typing import ArrayLike
+from sklearn.base import BaseEstimator
 
+from lalib.exceptions import NotFittedError
 from lalib.pca import PCA
+from lalib.validation import as_finite_array, check_int, check_random_state
 
 __all__ = [
     "Eigenfaces",
@@ -41,20 +44,13 @@ __all__ = [
 def _as_image_stack(images: ArrayLike, name: str = "images") -> np.ndarray:
     """``images`` as a finite float array of shape (n_images, h, w), or a clear error."""
     arr = np.asarray(images)
-    if arr.dtype == bool:
-        arr = arr.astype(float)
-    if not np.issubdtype(arr.dtype, np.number) or np.iscomplexobj(arr):
+    if arr.dtype != bool and (not np.issubdtype(arr.dtype, np.number) or np.iscomplexobj(arr)):
         raise TypeError(f"{name} must hold real numbers, got an array of dtype {arr.dtype}")
     if arr.ndim != 3:
         raise ValueError(
             f"{name} must be a stack of 2-D images of shape (n_images, height, width), got shape {arr.shape}"
         )
-    if arr.size == 0:
-        raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
-    arr = arr.astype(np.float64, copy=False)
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} contains NaN or infinity")
-    return arr
+    return as_finite_array(arr, name, ndim=3)
 
 
 def normalize_images(images: ArrayLike) -> np.ndarray:
@@ -84,7 +80,7 @@ def normalize_images(images: ArrayLike) -> np.ndarray:
     return np.divide(Z, norms, out=np.zeros_like(Z), where=norms > 0)
 
 
-class Eigenfaces:
+class Eigenfaces(BaseEstimator):
     """PCA on face images, with image-shaped results.
 
     Parameters
@@ -148,8 +144,6 @@ class Eigenfaces:
     def _flat(self, images: ArrayLike) -> tuple[np.ndarray, bool]:
         """Flatten a stack (or a single image) after checking its shape against the fit."""
         if not hasattr(self, "pca_"):
-            from sklearn.exceptions import NotFittedError
-
             raise NotFittedError("This Eigenfaces instance is not fitted yet: call fit(images) first")
         arr = np.asarray(images)
         single = arr.ndim == 2
@@ -164,11 +158,8 @@ class Eigenfaces:
     def _k(self, k) -> int:
         if k is None:
             return self.n_components_
-        if isinstance(k, bool) or not isinstance(k, Integral):
-            raise TypeError(f"k must be an integer or None, got {k!r}")
-        if not 0 <= k <= self.n_components_:
-            raise ValueError(f"k must be between 0 and n_components_ = {self.n_components_}, got k={k}")
-        return int(k)
+        n = self.n_components_
+        return check_int(k, "k", 0, n, bounds=f"between 0 and n_components_ = {n}")
 
     # ---------------------------------------------------------- public API
     def project(self, images: ArrayLike, k: int | None = None) -> np.ndarray:
@@ -261,7 +252,7 @@ class Eigenfaces:
         return float(d[0]) if single else d
 
 
-class FaceDetector:
+class FaceDetector(BaseEstimator):
     """Call an image a face when its distance from face space is small.
 
     Fitting learns eigenfaces from face images and then picks the threshold
@@ -330,14 +321,9 @@ class FaceDetector:
         cv, k = self.cv, self.n_components
         if isinstance(cv, bool) or not isinstance(cv, Integral) or not 2 <= cv <= n:
             raise ValueError(f"cv must be an integer between 2 and the number of faces ({n}), got cv={cv!r}")
-        if isinstance(k, bool) or not isinstance(k, Integral):
-            raise TypeError(f"n_components must be an integer, got {k!r}")
-        smallest_fold_train = n - int(np.ceil(n / cv))
-        if not 1 <= k <= min(smallest_fold_train, F[0].size):
-            raise ValueError(
-                f"n_components must be between 1 and {min(smallest_fold_train, F[0].size)} "
-                f"(faces in the smallest cross-validation training fold), got n_components={k}"
-            )
+        kmax = min(n - int(np.ceil(n / cv)), F[0].size)
+        k = check_int(k, "n_components", 1, kmax,
+                      bounds=f"between 1 and {kmax} (faces in the smallest cross-validation training fold)")
         if not 0 < self.face_quantile < 1:
             raise ValueError(f"face_quantile must be in (0, 1), got face_quantile={self.face_quantile!r}")
 
@@ -380,8 +366,6 @@ class FaceDetector:
         (2,)
         """
         if not hasattr(self, "threshold_"):
-            from sklearn.exceptions import NotFittedError
-
             raise NotFittedError("This FaceDetector is not fitted yet: call fit(faces, non_faces) first")
         return self.eigenfaces_.distance_from_face_space(self._prepare(images, "images")) - self.threshold_
 
@@ -477,7 +461,7 @@ def detector_accuracy(
     if not 0 < test_size < 1:
         raise ValueError(f"test_size must be in (0, 1), got test_size={test_size!r}")
     faces, non_faces = lfw_faces()
-    rng = np.random.default_rng(random_state)
+    rng = check_random_state(random_state)
     n_test = int(round(test_size * len(faces)))
     if not 1 <= n_test < len(faces) - 1:
         raise ValueError(f"test_size={test_size} leaves too few images in one split")

@@ -28,17 +28,18 @@ from numbers import Integral, Real
 import numpy as np
 import scipy.linalg
 from numpy.typing import ArrayLike
-from sklearn.exceptions import NotFittedError
+from sklearn.base import BaseEstimator
 
-from lalib.linalg import as_matrix
+from lalib.exceptions import NotFittedError
 from lalib.svd import randomized_svd, svd_flip
+from lalib.validation import as_matrix
 
 __all__ = ["PCA"]
 
 _SOLVERS = ("auto", "full", "covariance_eigh", "randomized")
 
 
-class PCA:
+class PCA(BaseEstimator):
     """Principal component analysis (the same interface as scikit-learn's).
 
     Parameters

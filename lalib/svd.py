@@ -21,9 +21,10 @@ from typing import Iterable
 
 import numpy as np
 import scipy.linalg
+import scipy.sparse as sp
 from numpy.typing import ArrayLike
 
-from lalib.linalg import as_matrix
+from lalib.validation import as_matrix, check_int, check_random_state
 
 __all__ = [
     "svd_flip",
@@ -40,24 +41,8 @@ __all__ = [
 
 def _check_k(k, shape: tuple[int, int], name: str = "k") -> int:
     """``k`` as an int with ``1 <= k <= min(m, n)``, or an error naming it and the shape."""
-    if isinstance(k, bool) or not isinstance(k, Integral):
-        raise TypeError(f"{name} must be an integer, got {k!r} of type {type(k).__name__}")
-    k = int(k)
     kmax = min(shape)
-    if not 1 <= k <= kmax:
-        raise ValueError(
-            f"{name} must be between 1 and min(m, n) = {kmax} for a matrix of shape {shape}, got {name}={k}"
-        )
-    return k
-
-
-def _rng(random_state) -> np.random.Generator:
-    """A numpy Generator from an int seed, a Generator, or None (fresh entropy)."""
-    if isinstance(random_state, np.random.Generator):
-        return random_state
-    if random_state is None or (isinstance(random_state, Integral) and not isinstance(random_state, bool)):
-        return np.random.default_rng(random_state)
-    raise TypeError(f"random_state must be None, an int or a numpy Generator, got {type(random_state).__name__}")
+    return check_int(k, name, 1, kmax, bounds=f"between 1 and min(m, n) = {kmax} for a matrix of shape {shape}")
 
 
 def svd_flip(U: np.ndarray, Vt: np.ndarray, u_based: bool = True) -> tuple[np.ndarray, np.ndarray]:
@@ -66,7 +51,10 @@ def svd_flip(U: np.ndarray, Vt: np.ndarray, u_based: bool = True) -> tuple[np.nd
     ``(uᵢ, vᵢ)`` and ``(-uᵢ, -vᵢ)`` give the same ``σᵢ uᵢ vᵢᵀ``, so an SVD is
     only defined up to these signs and different libraries pick differently.
     This picks, like scikit-learn, the sign that makes the largest-magnitude
-    entry of ``uᵢ`` (or of ``vᵢ`` when ``u_based=False``) positive.
+    entry of ``uᵢ`` (or of ``vᵢ`` when ``u_based=False``) positive; for
+    complex vectors, the unit phase that makes it real and positive. It is
+    lalib's one sign convention: eigenvectors (:mod:`lalib.linalg.eigen`) and
+    principal components (:mod:`lalib.pca`) use it too.
 
     Parameters
     ----------
@@ -90,8 +78,16 @@ def svd_flip(U: np.ndarray, Vt: np.ndarray, u_based: bool = True) -> tuple[np.nd
         pivots = U[np.argmax(np.abs(U), axis=0), np.arange(U.shape[1])]
     else:
         pivots = Vt[np.arange(Vt.shape[0]), np.argmax(np.abs(Vt), axis=1)]
-    signs = np.where(pivots < 0, -1.0, 1.0)
-    return U * signs, Vt * signs[:, None]
+    if np.iscomplexobj(pivots):
+        size = np.abs(pivots)
+        phase = np.where(size == 0, 1.0, pivots / np.where(size == 0, 1.0, size))
+    else:
+        phase = np.where(pivots < 0, -1.0, 1.0)
+    # Dividing the deciding vector by its pivot's phase makes the pivot |pivot|;
+    # multiplying its partner by the same phase leaves U diag(s) Vt unchanged.
+    if u_based:
+        return U / phase, Vt * phase[:, None]
+    return U * phase, Vt / phase[:, None]
 
 
 def truncated_svd(A: ArrayLike, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -122,6 +118,22 @@ def truncated_svd(A: ArrayLike, k: int) -> tuple[np.ndarray, np.ndarray, np.ndar
     U, s, Vt = scipy.linalg.svd(M, full_matrices=False, check_finite=False)
     U, Vt = svd_flip(U[:, :k], Vt[:k])
     return U, s[:k], Vt
+
+
+def _as_sparse_matrix(A: sp.spmatrix | sp.sparray, name: str = "A") -> sp.csr_array:
+    """A scipy.sparse ``A`` as a finite float64 CSR array, with :func:`as_matrix`'s errors."""
+    if A.ndim != 2:
+        raise ValueError(f"{name} must be a 2-D matrix, got a {A.ndim}-D array of shape {A.shape}")
+    if min(A.shape) == 0:
+        raise ValueError(f"{name} must not be empty, got shape {A.shape}")
+    if A.dtype == bool:
+        A = A.astype(float)
+    if not np.issubdtype(A.dtype, np.number):
+        raise TypeError(f"{name} must be numeric, got an array of dtype {A.dtype}")
+    M = sp.csr_array(A, dtype=np.complex128 if np.iscomplexobj(A.data) else np.float64)
+    if not np.all(np.isfinite(M.data)):
+        raise ValueError(f"{name} contains NaN or infinity")
+    return M
 
 
 def randomized_svd(
@@ -162,7 +174,9 @@ def randomized_svd(
 
     Parameters
     ----------
-    A : array_like, shape (m, n)
+    A : array_like or scipy.sparse matrix, shape (m, n)
+        A sparse matrix is only multiplied, never densified (a ratings
+        matrix with 1% of its entries known stays cheap).
     k : int
         Number of singular triplets, ``1 <= k <= min(m, n)``.
     n_oversamples : int
@@ -198,7 +212,8 @@ def randomized_svd(
     >>> U.shape, Vt.shape
     ((300, 5), (5, 200))
     """
-    M = as_matrix(A)
+    sparse = sp.issparse(A)
+    M = _as_sparse_matrix(A) if sparse else as_matrix(A)
     if np.iscomplexobj(M):
         raise TypeError("A must be real for randomized_svd, got a complex matrix")
     m, n = M.shape
@@ -221,7 +236,7 @@ def randomized_svd(
         raise ValueError(
             f"power_iteration_normalizer must be 'auto', 'LU', 'QR' or 'none', got {power_iteration_normalizer!r}"
         )
-    rng = _rng(random_state)
+    rng = check_random_state(random_state)
 
     # Work with the orientation that has more rows than columns: the sketch
     # then lives in the larger space and B = QᵀA is short and wide.
@@ -243,8 +258,12 @@ def randomized_svd(
     if power_iteration_dtype == "float32" and n_iter > 0:
         # Scale into [-1, 1] first so that no entry overflows or underflows in
         # single precision; scaling A does not change its singular vectors.
-        top = float(np.max(np.abs(M)))
-        W = np.multiply(M, 1.0 / top if top > 0 else 1.0, out=np.empty(M.shape, np.float32), casting="unsafe")
+        top = float(abs(M).max())
+        scale = 1.0 / top if top > 0 else 1.0
+        if sparse:
+            W = (M * scale).astype(np.float32)
+        else:
+            W = np.multiply(M, scale, out=np.empty(M.shape, np.float32), casting="unsafe")
         Q = Q.astype(np.float32)
     for _ in range(int(n_iter)):
         Q = normalize(W @ Q)
@@ -252,7 +271,7 @@ def randomized_svd(
     # The last pass in double precision: it also cleans up single-precision rounding.
     Q = scipy.linalg.qr(M @ Q.astype(np.float64, copy=False), mode="economic", overwrite_a=True, check_finite=False)[0]
 
-    B = Q.T @ M  # ℓ × n: small enough for an exact SVD
+    B = (M.T @ Q).T if sparse else Q.T @ M  # ℓ × n: small enough for an exact SVD
     Uhat, s, Vt = scipy.linalg.svd(B, full_matrices=False, overwrite_a=True, check_finite=False)
     U = Q @ Uhat[:, :k]
     s, Vt = s[:k], Vt[:k]
@@ -484,7 +503,7 @@ def eckart_young_check(
     k = _check_k(k, M.shape)
     if isinstance(n_trials, bool) or not isinstance(n_trials, Integral) or n_trials < 2:
         raise ValueError(f"n_trials must be an integer >= 2, got {n_trials!r}")
-    rng = _rng(random_state)
+    rng = check_random_state(random_state)
     m, n = M.shape
     U, s, Vt = scipy.linalg.svd(M, full_matrices=False, check_finite=False)
     Uk, sk, Vtk = U[:, :k], s[:k], Vt[:k]
