@@ -105,8 +105,8 @@ def test_bad_ratings_are_rejected_naming_the_argument(model, args, message):
 
 
 @pytest.mark.parametrize("params, message", [
-    ({"rank": 0}, "rank must be a positive integer"),
-    ({"rank": 2.5}, "rank must be a positive integer"),
+    ({"n_components": 0}, "n_components must be a positive integer"),
+    ({"n_components": 2.5}, "n_components must be a positive integer"),
     ({"method": "svd"}, "method must be one of .*'svd'"),
     ({"reg": -1.0}, "reg must be 'auto' or a non-negative number, got -1.0"),
     ({"reg": "strong"}, "reg must be 'auto' or a non-negative number, got 'strong'"),
@@ -200,7 +200,7 @@ def test_bias_baseline_reaches_the_ridge_least_squares_solution():
 
 def test_unseen_users_and_items_fall_back_to_the_baseline(synthetic):
     train, _ = synthetic
-    model = MatrixFactorization(rank=3, random_state=0).fit(train.users, train.items, train.ratings)
+    model = MatrixFactorization(n_components=3, random_state=0).fit(train.users, train.items, train.ratings)
     item, user = train.items[0], train.users[0]
     k_item, k_user = model.items_.to_index([item])[0], model.users_.to_index([user])[0]
     got = model.predict(["nobody", user, "nobody"], [item, "nothing", "nothing"])
@@ -242,7 +242,7 @@ def test_als_recovers_fully_observed_low_rank_data(n_users, n_items, rank, seed)
     rng = np.random.default_rng(seed)
     truth = 3 + rng.normal(size=(n_users, rank)) @ rng.normal(size=(rank, n_items))
     users, items = np.nonzero(np.ones_like(truth))
-    model = MatrixFactorization(rank=rank, reg=1e-9, reg_bias=1e-9, n_epochs=300, random_state=seed,
+    model = MatrixFactorization(n_components=rank, reg=1e-9, reg_bias=1e-9, n_epochs=300, random_state=seed,
                                 rating_scale=(-100, 100))
     model.fit(users, items, truth[users, items])
     assert np.allclose(model.predict(users, items), truth[users, items], atol=1e-3)
@@ -256,7 +256,7 @@ def test_variational_als_recovers_fully_observed_low_rank_data(n_users, n_items,
     rng = np.random.default_rng(seed)
     truth = 3 + rng.normal(size=(n_users, rank)) @ rng.normal(size=(rank, n_items))
     users, items = np.nonzero(np.ones_like(truth))
-    model = MatrixFactorization(rank=rank, n_epochs=100, random_state=seed, rating_scale=(-100, 100))
+    model = MatrixFactorization(n_components=rank, n_epochs=100, random_state=seed, rating_scale=(-100, 100))
     model.fit(users, items, truth[users, items])
     assert np.allclose(model.predict(users, items), truth[users, items], atol=1e-3)
 
@@ -265,7 +265,7 @@ def test_variational_als_recovers_fully_observed_low_rank_data(n_users, n_items,
 def test_als_never_increases_its_loss(synthetic, reg, implicit):
     """J for a fixed ridge; the negative evidence lower bound (plus W's penalty) for variational Bayes."""
     train, _ = synthetic
-    model = MatrixFactorization(rank=4, reg=reg, implicit=implicit, n_epochs=12, track_loss=True, random_state=0)
+    model = MatrixFactorization(n_components=4, reg=reg, implicit=implicit, n_epochs=12, track_loss=True, random_state=0)
     model.fit(train.users, train.items, train.ratings)
     loss = np.array(model.loss_history_)
     assert len(loss) == 12
@@ -274,7 +274,7 @@ def test_als_never_increases_its_loss(synthetic, reg, implicit):
 
 def test_vb_half_step_matches_per_row_reference():
     """Posterior of each row from its own expected Gram matrix, and the expected squared error."""
-    from lalib.recsys import _vb_rows
+    from lalib.recsys.als import _vb_rows
 
     rng = np.random.default_rng(0)
     n_rows, n_cols, k = 5, 7, 2
@@ -318,7 +318,7 @@ def test_vb_half_step_matches_per_row_reference():
 @FAST
 @given(st.integers(2, 8), st.integers(1, 4), st.integers(0, 10**6))
 def test_shifted_cg_solves_each_shifted_system(n, d, seed):
-    from lalib.recsys import _shifted_cg
+    from lalib.recsys.als import _shifted_cg
 
     rng = np.random.default_rng(seed)
     A = rng.normal(size=(n + 2, n))
@@ -332,7 +332,7 @@ def test_shifted_cg_solves_each_shifted_system(n, d, seed):
 
 def test_implicit_prior_step_matches_dense_weighted_ridge():
     """W minimizes sum_r (x_r - m - W^T f_r)^T P (x_r - m - W^T f_r) + reg |W|^2, with m free."""
-    from lalib.recsys import _vb_prior_implicit
+    from lalib.recsys.als import _vb_prior_implicit
 
     rng = np.random.default_rng(1)
     n, n_cols, d, reg = 30, 8, 3, 2.0
@@ -361,7 +361,7 @@ def test_implicit_prior_step_matches_dense_weighted_ridge():
 
 def test_implicit_feedback_can_be_switched_off(synthetic):
     train, test = synthetic
-    fit = lambda implicit: MatrixFactorization(rank=3, implicit=implicit, random_state=0).fit(  # noqa: E731
+    fit = lambda implicit: MatrixFactorization(n_components=3, implicit=implicit, random_state=0).fit(  # noqa: E731
         train.users, train.items, train.ratings)
     with_, without = fit(True), fit(False)
     assert not np.allclose(with_.user_factors_, without.user_factors_)
@@ -376,7 +376,7 @@ def test_vb_learns_the_noise_level():
     truth = rng.normal(size=(n_users, rank)) @ rng.normal(size=(rank, n_items))
     users, items = np.nonzero(rng.random((n_users, n_items)) < 0.5)
     ratings = truth[users, items] + rng.normal(0, noise, len(users))
-    model = MatrixFactorization(rank=rank, n_epochs=30, random_state=0, rating_scale=(-100, 100))
+    model = MatrixFactorization(n_components=rank, n_epochs=30, random_state=0, rating_scale=(-100, 100))
     model.fit(users, items, ratings)
     assert model.noise_std_ == pytest.approx(noise, rel=0.1)
     assert model.user_factors_.shape == (n_users, rank)
@@ -387,7 +387,7 @@ def test_vb_learns_the_noise_level():
 def test_every_method_beats_the_bias_baseline(synthetic, method):
     train, test = synthetic
     baseline = BiasBaseline().fit(train.users, train.items, train.ratings)
-    model = MatrixFactorization(rank=3, reg=2.0, method=method, random_state=0)
+    model = MatrixFactorization(n_components=3, reg=2.0, method=method, random_state=0)
     model.fit(train.users, train.items, train.ratings)
     assert model.user_factors_.shape == (len(model.users_), 3)
     assert model.item_factors_.shape == (len(model.items_), 3)
@@ -397,7 +397,7 @@ def test_every_method_beats_the_bias_baseline(synthetic, method):
 
 def test_sgd_and_torch_descend_the_same_loss_as_als(synthetic):
     train, _ = synthetic
-    kwargs = dict(rank=3, reg=5.0, n_epochs=100, track_loss=True, random_state=0)
+    kwargs = dict(n_components=3, reg=5.0, n_epochs=100, track_loss=True, random_state=0)
     als = MatrixFactorization(**kwargs).fit(train.users, train.items, train.ratings).loss_history_
     for method, lr, batch_size in (("sgd", 0.03, 64), ("torch", 0.1, 1024)):
         loss = MatrixFactorization(method=method, lr=lr, batch_size=batch_size, **kwargs).fit(
@@ -408,7 +408,7 @@ def test_sgd_and_torch_descend_the_same_loss_as_als(synthetic):
 
 def test_fit_is_reproducible_with_a_seed(synthetic):
     train, _ = synthetic
-    a, b = (MatrixFactorization(rank=3, method="sgd", n_epochs=3, random_state=7).fit(
+    a, b = (MatrixFactorization(n_components=3, method="sgd", n_epochs=3, random_state=7).fit(
         train.users, train.items, train.ratings) for _ in range(2))
     assert np.array_equal(a.user_factors_, b.user_factors_)
 
@@ -420,7 +420,7 @@ def test_predictions_clip_to_the_rating_scale(lo, width, seed):
     users, items = rng.integers(0, 6, 30), rng.integers(0, 6, 30)
     ratings = rng.uniform(0, 6, 30)  # some outside the scale on purpose
     hi = lo + width
-    model = MatrixFactorization(rank=2, reg=0.01, n_epochs=5, rating_scale=(lo, hi), random_state=0)
+    model = MatrixFactorization(n_components=2, reg=0.01, n_epochs=5, rating_scale=(lo, hi), random_state=0)
     pred = model.fit(users, items, ratings).predict(rng.integers(-2, 8, 50), rng.integers(-2, 8, 50))
     assert np.all((pred >= lo) & (pred <= hi))
 
@@ -429,7 +429,7 @@ def test_predictions_clip_to_the_rating_scale(lo, width, seed):
 
 def test_recommend_ranks_unrated_items_by_predicted_rating(synthetic):
     train, _ = synthetic
-    model = MatrixFactorization(rank=3, random_state=0).fit(train.users, train.items, train.ratings)
+    model = MatrixFactorization(n_components=3, random_state=0).fit(train.users, train.items, train.ratings)
     user = train.users[5]
     items, scores = model.recommend(user, n=7, return_scores=True)
     rated = set(train.items[train.users == user].tolist())
@@ -444,14 +444,14 @@ def test_recommend_ranks_unrated_items_by_predicted_rating(synthetic):
 
 def test_recommend_for_a_new_user_uses_item_biases(synthetic):
     train, _ = synthetic
-    model = MatrixFactorization(rank=3, random_state=0).fit(train.users, train.items, train.ratings)
+    model = MatrixFactorization(n_components=3, random_state=0).fit(train.users, train.items, train.ratings)
     items = model.recommend("newcomer", n=3)
     assert items.tolist() == model.items_.to_id(np.argsort(-model.item_bias_)[:3]).tolist()
 
 
 def test_similar_items_by_cosine_of_item_factors(synthetic):
     train, _ = synthetic
-    model = MatrixFactorization(rank=3, random_state=0).fit(train.users, train.items, train.ratings)
+    model = MatrixFactorization(n_components=3, random_state=0).fit(train.users, train.items, train.ratings)
     item = train.items[0]
     items, sims = model.similar_items(item, n=5, return_scores=True)
     Q = model.item_factors_
