@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
-__all__ = ["MINUS", "TIMES", "number", "vector", "matrix", "bmatrix", "shape", "percent", "glue_md"]
+__all__ = ["MINUS", "TIMES", "number", "vector", "matrix", "bmatrix", "shape", "space", "percent", "glue_md"]
 
 MINUS = "\u2212"
 TIMES = "\u00d7"
@@ -223,6 +223,39 @@ def shape(obj: ArrayLike | Sequence[int]) -> str:
         if size < 0:
             raise ValueError(f"sizes must be non-negative, got {size} in {sizes}")
     return TIMES.join(str(int(size)) for size in sizes)
+
+
+def space(n: int) -> str:
+    """The real coordinate space of dimension `n` for plain text: ``ℝ³``.
+
+    Parameters
+    ----------
+    n : int
+        The dimension, a non-negative integer.
+
+    Returns
+    -------
+    str
+        "ℝ" followed by `n` in superscript digits (for prompts and feedback,
+        where there is no math typesetting).
+
+    Raises
+    ------
+    ValueError
+        If `n` is negative.
+    TypeError
+        If `n` is not an integer.
+
+    Examples
+    --------
+    >>> space(3), space(100)
+    ('ℝ³', 'ℝ¹⁰⁰')
+    """
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Integral):
+        raise TypeError(f"n must be an integer, got {n!r}")
+    if n < 0:
+        raise ValueError(f"n must be non-negative, got {n}")
+    return "\u211d" + str(int(n)).translate(_SUPERSCRIPT)
 
 
 def percent(fraction: float, digits: int = 0) -> str:

@@ -90,6 +90,15 @@ def test_shape():
         prose.shape(())
 
 
+def test_space():
+    assert prose.space(3) == "\u211d\u00b3"
+    assert prose.space(np.int64(100)) == "\u211d\u00b9\u2070\u2070"
+    with pytest.raises(ValueError, match="non-negative"):
+        prose.space(-1)
+    with pytest.raises(TypeError, match="integer"):
+        prose.space(2.0)
+
+
 def test_percent():
     assert prose.percent(0.9) == "90%"
     assert prose.percent(0.99) == "99%"
