@@ -60,6 +60,7 @@ CORRECT = {
     "rank.9": [4, 4, 6, 3],
     "rank.10": np.array([[1, 0, 1], [0, 1, 1], [1, 0, 1], [0, 0, 0]]),
     "rank.11": eliminate,
+    "rank.13": [1, 1, 3],
 }
 
 
@@ -109,15 +110,16 @@ def test_result_is_one_line_with_html():
     assert "❌ rank.3: " in html and html.startswith("<pre") and "\n" not in html
 
 
-def test_unknown_question_lists_the_chapter_ids():
+def test_unknown_question_is_one_line_listing_the_set_ids():
     with pytest.raises(UnknownQuestion) as info:
-        check("rank.99", 1)
+        question("rank.99")
     text = str(info.value)
     assert "'rank.99'" in text and "rank.1, rank.2" in text and "rank.12" in text
-    with pytest.raises(UnknownQuestion, match="chapters are rank"):
-        check("nosuch.1", 1)
-    with pytest.raises(TypeError, match="question_id"):
-        check(3, 1)
+    # check() says it in one line instead of raising (a notebook would show a traceback)
+    for qid, words in (("rank.99", "the rank set has rank.1"), ("nosuch.1", "the exercise sets are rank"),
+                       (3, "must be text")):
+        result = check(qid, 1)
+        assert result.status == "failed" and words in result.message and "\n" not in repr(result)
 
 
 def test_registry_ids_are_numbered_in_order():
@@ -138,7 +140,10 @@ def _plain(value) -> bool:
 
 
 def _json_round_trip(data):
-    return json.loads(json.dumps(data, default=lambda a: a.tolist()))
+    """Through JSON as the grader ships it: arrays as tagged lists, rebuilt as float64 arrays."""
+    from lalib.grading import scoring
+    from lalib.grading.runner import _plain
+    return scoring.decode(json.loads(json.dumps(_plain(data), allow_nan=False)))
 
 
 @pytest.mark.parametrize("qid", sorted(CORRECT))
@@ -190,7 +195,8 @@ def test_number_accepts_any_spelling_of_the_value(answer):
     ("4", "your answer is the text '4'; give a number, without quotes"),
     (True, "your answer is True, a True/False value; give a number"),
     (np.array([4, 4]), "your answer is an array of shape (2,); give a single number"),
-    ([4], "your answer is a list of 1 items; give a single number"),
+    ([4], "your answer is a list of 1 item; give a single number"),
+    ([4, 4], "your answer is a list of 2 items; give a single number"),
     (4 + 0j, "your answer is a complex number; give a real number"),
     (None, "your answer is of type NoneType, not a number"),
 ])
@@ -198,8 +204,15 @@ def test_number_feedback(answer, expected):
     assert message("rank.1", answer) == expected
 
 
-def test_nullity_points_out_the_rank():
-    assert message("rank.2", 4) == "that is the rank of D; the nullity is the dimension of the vectors D sends to zero"
+def test_feedback_never_gives_away_another_questions_answer():
+    # rank.1's answer is 4 and rank.2's is 2: neither may be confirmed in the other's feedback.
+    assert message("rank.2", 4) == "4 is not the nullity of D"
+    assert "2" not in message("rank.1", 2)
+    # rank.3's answer (rank 1) and rank.6's dimension (2) are not stated by the subspace questions.
+    for qid, answer in (("rank.4", [[1, 2], [2, 4]]), ("rank.4", [[1, 2], [1, 2], [2, 4]]),
+                        ("rank.6", [[-2, 1, 0]]), ("rank.6", [[-2, 1, 0], [-3, 0, 1], [-5, 1, 1]])):
+        text = message(qid, answer)
+        assert "dimension" not in text and not re.search(r"\b[12]\b", text), text
 
 
 @SETTINGS
@@ -257,6 +270,13 @@ def test_null_vector_any_combination(a, b):
         assert result.passed, result
     else:
         assert result.message.startswith("x is the zero vector")
+
+
+@pytest.mark.parametrize("x", [[1e-10, 0, 0], [1e10, 0, 0], [-2e-12, 1e-12, 1e-15]])
+def test_null_vector_test_is_scale_invariant(x):
+    # ||B x|| <= tol ||B|| ||x||: a tiny vector is as wrong (or as right) as a large one.
+    assert not check("rank.5", x).passed
+    assert check("rank.5", np.array([-2.0, 1, 0]) * 1e-12).passed and check("rank.5", [-2e12, 1e12, 0]).passed
 
 
 @pytest.mark.parametrize("answer, expected", [
@@ -320,22 +340,30 @@ def test_null_space_any_invertible_mix_of_a_basis(entries):
 
 
 @pytest.mark.parametrize("qid, answer, expected", [
-    ("rank.4", [[1, 2], [2, 4]], "your basis has 2 vectors, but the column space of B has dimension 1"),
-    ("rank.4", [[1, 3]], "vector 1 is not in the column space of B"),
+    ("rank.4", [[1, 2], [2, 4]], "your vectors are not independent: one of them is a combination of the others, "
+                                 "so it is not needed"),
+    ("rank.4", [[1, 3]], "the vector (1, 3) is not in the column space of B"),
     ("rank.4", [[1, 2, 3]], "your vectors have length 3, but the column space of B lives in R^2"),
     ("rank.4", np.array([[1, 2, 3]]), "your vectors have length 3, but the column space of B lives in R^2"),
-    ("rank.6", [[-2, 1, 0]], "your basis has 1 vector, but the null space of B has dimension 2: "
-                             "they do not span all of it"),
+    ("rank.6", [[-2, 1, 0]], "your vectors do not span all of the null space of B: it holds vectors that are "
+                             "not combinations of yours"),
     ("rank.6", [[-2, 1, 0], [-4, 2, 0]], "your vectors are not independent: one of them is a combination "
-                                         "of the others"),
-    ("rank.6", [[-2, 1, 0], [1, 1, 1]], "vector 2 is not in the null space of B: B @ v is not zero "
+                                         "of the others, so it is not needed"),
+    ("rank.6", [[-2, 1, 0], [1, 1, 1]], "the vector (1, 1, 1) is not in the null space of B: B @ v is not zero "
                                         "(largest entry 12)"),
-    ("rank.6", [[0, 0, 0], [-2, 1, 0]], "vector 1 of your basis is zero; a basis never holds the zero vector"),
-    ("rank.6", [[-2, 1, 0], [-3, 0, 1], [-5, 1, 1]], "your basis has 3 vectors, but the null space of B has "
-                                                      "dimension 2"),
+    ("rank.6", [[0, 0, 0], [-2, 1, 0]], "your basis holds the zero vector; a basis never does"),
+    ("rank.6", [[-2, 1, 0], [-3, 0, 1], [-5, 1, 1]], "your vectors are not independent: one of them is a "
+                                                      "combination of the others, so it is not needed"),
 ])
 def test_subspace_feedback_names_the_first_thing_wrong(qid, answer, expected):
     assert message(qid, answer) == expected
+
+
+def test_subspace_feedback_names_the_vector_by_its_values_whatever_the_orientation():
+    # The same two vectors as a list (one per item) and as an array (one per column).
+    as_list = [[1, 3], [2, 4]]
+    assert message("rank.4", as_list) == "the vector (1, 3) is not in the column space of B"
+    assert message("rank.4", np.array(as_list).T) == "the vector (1, 3) is not in the column space of B"
 
 
 def test_subspace_feedback_never_shows_a_basis_vector():
@@ -362,23 +390,48 @@ def test_sound_elimination_passes_on_every_draw(seed):
 @given(st.integers(0, 2**32))
 def test_reference_agrees_with_how_the_cases_were_built(seed):
     for case in elimination_cases(seed):
-        A = case.args[0]
-        assert linalg.rank(A) == eliminate(A), case.description
+        A, tol = case.args[0], case.kwargs.get("tol")
+        expected = linalg.rank(A) if tol is None else linalg.rank(A, tol * np.abs(A).max())
+        assert expected == eliminate(A, tol), case.description
 
 
 def test_no_pivoting_fails_and_says_why():
     text = message("rank.11", no_pivoting)
     assert text.startswith("on a ") and "your function returned" in text
-    assert "top-left" in text and ("swap" in text or "partial pivoting" in text)
+    assert "never swaps rows" in text and "tolerance" not in text
 
 
 def test_absolute_tolerance_fails_and_says_why():
     text = message("rank.11", absolute_tolerance)
-    assert "relative to the size of A's entries" in text
+    assert "relative to the size of A's entries" in text and "swap" not in text
 
 
 def test_exact_zero_comparison_fails():
-    assert "tolerance" in message("rank.11", lambda A, tol=None: eliminate(A, tol=0.0))
+    assert "exact zero" in message("rank.11", lambda A, tol=None: eliminate(A, tol=0.0))
+
+
+@pytest.mark.parametrize("coarse", [1e-7, 1e-6, 1e-4])
+def test_too_coarse_tolerance_is_caught_and_named(coarse):
+    text = message("rank.11", lambda A, tol=None: eliminate(A, coarse if tol is None else tol))
+    assert "too coarse" in text
+
+
+def test_ignoring_tol_is_caught_and_named():
+    assert "ignores its tol" in message("rank.11", lambda A, tol=None: eliminate(A))
+
+
+def test_a_bug_no_diagnosis_explains_only_says_what_failed():
+    def off_by_one_on_wide(A, tol=None):
+        r = eliminate(A, tol)
+        return r + 1 if A.shape[0] == 1 else r
+    text = message("rank.11", off_by_one_on_wide)
+    assert text.startswith("on a ") and "single row" in text and "It looks as if" not in text
+
+
+def test_elimination_case_descriptions_read_well():
+    for seed in range(30):
+        for case in elimination_cases(seed):
+            assert not re.search(r"\ba 8|\ba 11|\ba 18", case.description), case.description
 
 
 def test_function_that_raises_is_one_line():
@@ -397,16 +450,33 @@ def test_function_raising_not_implemented_is_not_answered():
 
 def test_function_returning_rubbish():
     assert message("rank.11", lambda A: None).endswith("your function's result is of type NoneType, not a number")
-    assert message("rank.11", lambda A: 1.5).endswith("your function returned 1.5, which is not a whole number")
+    assert message("rank.11", lambda A: 1.5).endswith("your function returned 1.5, of type float; "
+                                                      "return a whole number as an int")
     assert message("rank.11", 3).startswith("your answer is of type int; give the function rank_by_elimination")
 
 
-def test_function_that_changes_its_input_is_still_judged_on_the_true_matrices():
+def test_function_must_return_the_type_the_prompt_asks_for():
+    assert message("rank.11", lambda A, tol=None: float(eliminate(A, tol))).endswith(
+        "of type float; return a whole number as an int")
+    assert check("rank.11", lambda A, tol=None: np.int64(eliminate(A, tol))).passed
+
+
+def test_function_that_changes_its_input_fails_and_says_so():
     def vandal(A, tol=None):
         r = eliminate(A, tol)
         A[:] = 0
         return r
-    assert check("rank.11", vandal).passed
+    assert "changed the array it was given" in message("rank.11", vandal)
+
+
+def test_function_is_called_with_a_non_default_tol():
+    seen = []
+
+    def spy(A, tol=None):
+        seen.append(tol)
+        return eliminate(A, tol)
+    assert check("rank.11", spy).passed
+    assert None in seen and 1e-3 in seen
 
 
 def test_judge_rebuilds_the_inputs_from_the_seed():

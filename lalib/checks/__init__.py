@@ -1,62 +1,98 @@
-"""Exercise checks: ``check("rank.3", rank_A)`` gives one line of feedback.
+"""Exercise checks: ``check("rank.3", rank_B)`` gives one line of feedback.
 
 A check is ``judge(encode(answer))``: :meth:`~lalib.checks.questions.Question.encode`
 turns the student's answer into plain data, and
-:meth:`~lalib.checks.questions.Question.judge` judges that data alone. A grader
-calls the same two halves through :func:`encode_answer` (in the student's
-sandboxed process) and :func:`judge_data` (in its own), so the notebook and
-the grade can never disagree.
+:meth:`~lalib.checks.questions.Question.judge` validates and judges that data
+alone. A grader calls the same halves through :func:`encode_answer` (in the
+student's sandboxed process) and :func:`judge_data` (in its own), so the
+notebook and the grade can never disagree.
 
-Each chapter's questions live in one module, ``lalib.checks.<chapter>``,
-as a tuple ``QUESTIONS``; add a chapter with one line in ``_CHAPTERS``.
+Each exercise set's questions live in one module, its *bank* and answer key
+(``lalib.checks.rank`` for ``solutions/03-rank.ipynb``), with a function
+``questions(variant=None)``. :data:`BANKS` maps each id prefix to its bank's
+module, imported on first use: ``from lalib import check`` imports no bank,
+and a broken bank breaks only its own questions. Add a set with one line there.
 """
 
 from __future__ import annotations
 
+import functools
 import html
-from collections.abc import Mapping
+import importlib
+import sys
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
-from lalib.checks import rank as _rank
-from lalib.checks.questions import PASSED, RECORDED, UNANSWERED, Question, Verdict
+from lalib.checks.questions import FAILED, PASSED, RECORDED, UNANSWERED, Question, Verdict
 
-__all__ = ["check", "Result", "QUESTIONS", "question", "encode_answer", "judge_data", "UnknownQuestion"]
+__all__ = ["check", "Result", "BANKS", "QUESTIONS", "question", "bank", "encode_answer", "judge_data",
+           "UnknownQuestion"]
 
-# One line per chapter: its prefix and its question bank.
-_CHAPTERS = {
-    "rank": _rank.QUESTIONS,
-}
-
-
-def _registry() -> Mapping[str, Question]:
-    table: dict[str, Question] = {}
-    for chapter, questions in _CHAPTERS.items():
-        for q in questions:
-            if not q.id.startswith(chapter + "."):
-                raise RuntimeError(f"question {q.id!r} is filed under chapter {chapter!r}")
-            if q.id in table:
-                raise RuntimeError(f"question id {q.id!r} is defined twice")
-            table[q.id] = q
-    return MappingProxyType(table)
-
-
-#: Every question of every chapter, by id.
-QUESTIONS: Mapping[str, Question] = _registry()
+#: Id prefix -> the module of its question bank (one line per exercise set).
+BANKS: Mapping[str, str] = MappingProxyType({
+    "rank": "lalib.checks.rank",
+})
 
 
 class UnknownQuestion(LookupError):
-    """A question id that no chapter defines."""
+    """A question id that no bank defines."""
 
     def __str__(self) -> str:  # LookupError would show the message in quotes
         return str(self.args[0])
 
 
-def question(question_id: str) -> Question:
-    """The question with this id, or a clear error listing the valid ones.
+@functools.lru_cache(maxsize=64)
+def bank(prefix: str, variant: int | None = None) -> Mapping[str, Question]:
+    """The questions of one bank and variant, by id (imported and built on first use).
+
+    Examples
+    --------
+    >>> list(bank("rank"))[:2]
+    ['rank.1', 'rank.2']
+    """
+    if prefix not in BANKS:
+        raise UnknownQuestion(f"no exercise set {prefix!r}; there are {', '.join(BANKS)}")
+    module = importlib.import_module(BANKS[prefix])
+    table: dict[str, Question] = {}
+    for q in module.questions(variant):
+        if not q.id.startswith(prefix + "."):
+            raise RuntimeError(f"question {q.id!r} is filed under {prefix!r}")
+        if q.id in table:
+            raise RuntimeError(f"question id {q.id!r} is defined twice")
+        table[q.id] = q
+    return MappingProxyType(table)
+
+
+class _AllQuestions(Mapping):
+    """Every question of every bank (default variant), by id; a bank is loaded when first asked for."""
+
+    def __getitem__(self, qid: str) -> Question:
+        prefix = qid.split(".", 1)[0] if isinstance(qid, str) else None
+        if prefix not in BANKS:
+            raise KeyError(qid)
+        return bank(prefix)[qid]
+
+    def __iter__(self) -> Iterator[str]:
+        for prefix in BANKS:
+            yield from bank(prefix)
+
+    def __len__(self) -> int:
+        return sum(len(bank(prefix)) for prefix in BANKS)
+
+    def __repr__(self) -> str:
+        return f"<questions of the banks {', '.join(BANKS)}>"
+
+
+#: Every question of every bank, by id, loaded lazily.
+QUESTIONS: Mapping[str, Question] = _AllQuestions()
+
+
+def question(question_id: str, variant: int | None = None) -> Question:
+    """The question with this id (of one variant), or a clear error listing the valid ones.
 
     Examples
     --------
@@ -65,19 +101,19 @@ def question(question_id: str) -> Question:
     >>> question("rank.99")
     Traceback (most recent call last):
     ...
-    lalib.checks.UnknownQuestion: no question 'rank.99'; the rank chapter has rank.1, rank.2, rank.3, rank.4,
-    rank.5, rank.6, rank.7, rank.8, rank.9, rank.10, rank.11, rank.12
+    lalib.checks.UnknownQuestion: no question 'rank.99'; the rank set has rank.1, rank.2, rank.3, rank.4,
+    rank.5, rank.6, rank.7, rank.8, rank.9, rank.10, rank.11, rank.12, rank.13
     """
     if not isinstance(question_id, str):
-        raise TypeError(f"question_id must be a string such as 'rank.1', got {type(question_id).__name__}")
-    if question_id in QUESTIONS:
-        return QUESTIONS[question_id]
-    chapter = question_id.split(".", 1)[0]
-    if chapter in _CHAPTERS:
-        ids = ", ".join(q.id for q in _CHAPTERS[chapter])
-        raise UnknownQuestion(f"no question {question_id!r}; the {chapter} chapter has {ids}")
-    raise UnknownQuestion(f"no question {question_id!r}: ids look like 'rank.1'; "
-                          f"the chapters are {', '.join(_CHAPTERS)}")
+        raise UnknownQuestion(f"the question id must be text such as 'rank.1', got {type(question_id).__name__}")
+    prefix = question_id.split(".", 1)[0]
+    if prefix not in BANKS:
+        raise UnknownQuestion(f"no question {question_id!r}: ids look like 'rank.1'; "
+                              f"the exercise sets are {', '.join(BANKS)}")
+    questions = bank(prefix, variant)
+    if question_id not in questions:
+        raise UnknownQuestion(f"no question {question_id!r}; the {prefix} set has {', '.join(questions)}")
+    return questions[question_id]
 
 
 def encode_answer(question_id: str, answer: Any, rng: np.random.Generator | None = None) -> dict:
@@ -94,7 +130,7 @@ def encode_answer(question_id: str, answer: Any, rng: np.random.Generator | None
 
 
 def judge_data(question_id: str, data: Mapping, reveal_expected: bool = True) -> Verdict:
-    """Judge plain data from :func:`encode_answer`; never touches a student object.
+    """Validate and judge plain data from :func:`encode_answer`; never touches a student object.
 
     The grader passes ``reveal_expected=False``: its feedback never names the
     right output on a hidden test input.
@@ -107,7 +143,7 @@ def judge_data(question_id: str, data: Mapping, reveal_expected: bool = True) ->
     return question(question_id).judge(data, reveal_expected)
 
 
-_SYMBOL = {PASSED: "✅", UNANSWERED: "…", RECORDED: "📝"}
+_SYMBOL = {PASSED: "✅", UNANSWERED: "…", RECORDED: "📝", FAILED: "❌"}
 _COLOUR = {PASSED: "#1a7f37", UNANSWERED: "#6e7781", RECORDED: "#0969da"}
 
 
@@ -181,5 +217,58 @@ def check(question_id: str, answer: Any) -> Result:
     >>> check("rank.3", ...)
     … rank.3: not answered yet
     """
-    q = question(question_id)
-    return Result(question_id, q.judge(q.encode(answer)))
+    shown = question_id if isinstance(question_id, str) else repr(question_id)
+    try:
+        q = question(question_id)
+    except UnknownQuestion as exc:
+        return Result(shown, Verdict(False, str(exc)))
+    except Exception as exc:  # a broken bank: only its own questions say so
+        return Result(shown, Verdict(False, f"the questions of this set could not be loaded "
+                                            f"({type(exc).__name__}: {exc}); tell your instructor"))
+    try:
+        wrong_variable = _not_the_graded_variable(q, answer)
+        if wrong_variable:
+            return Result(question_id, Verdict(False, wrong_variable))
+        data = q.encode(answer, time_limit=getattr(q, "time_limit", None))
+        return Result(question_id, q.judge(data))
+    except KeyboardInterrupt:
+        return Result(question_id, Verdict(False, "the check was interrupted; run the cell again"))
+
+
+def _main_namespace() -> dict:
+    """The notebook's namespace: a kernel runs cells in ``__main__`` (no stack frames walked)."""
+    main = sys.modules.get("__main__")
+    return getattr(main, "__dict__", {}) if main is not None else {}
+
+
+def _same_data(a, b) -> bool:
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same_data(a[k], b[k]) for k in a)
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return (isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape
+                and bool(np.array_equal(a, b)))
+    return type(a) is type(b) and a == b
+
+
+def _not_the_graded_variable(q: Question, answer: Any) -> str | None:
+    """Why ``answer`` is not what the grader will read for ``q``, or None.
+
+    The grader reads the question's answer variable from the notebook's
+    namespace. In an interactive session (IPython defines ``get_ipython``
+    there) the value checked must be that variable's value: the same object,
+    or for plain answers the same data. Elsewhere (scripts, tests) a variable
+    that is not defined is not held against the caller.
+    """
+    name = q.variable
+    if not name:
+        return None
+    namespace = _main_namespace()
+    hint = f"check({q.id!r}, ...) is graded from the variable {name}; assign your answer to {name} and run this cell"
+    if name not in namespace:
+        return f"{name} is not defined: {hint}" if "get_ipython" in namespace else None
+    value = namespace[name]
+    if value is answer:
+        return None
+    if not callable(answer) and not callable(value) and _same_data(q.encode(answer), q.encode(value)):
+        return None
+    return hint

@@ -9,9 +9,17 @@ one code path:
     object. For a function question it calls the student's function on fresh
     random inputs and records the outputs. Anything that cannot be read as a
     plain number or array becomes an ``"invalid"`` record with a message.
+``validate(data, seed=None) -> Verdict | None``
+    The schema of that data once it has crossed into the grader (JSON, with
+    arrays rebuilt as float64): None when it has exactly the shape this kind
+    encodes, else a zero verdict. A function question also checks that its
+    recorded seed is the one the grader chose.
 ``judge(data) -> Verdict``
-    Pure: looks only at that plain data (and the question's own definition),
-    so it can run in a process that student code never touches.
+    Pure: validates, then looks only at that plain data (and the question's
+    own definition), so it can run in a process that student code never touches.
+
+Each kind owns all three, so a new kind (or a subclass) is judged identically
+in the notebook and in the grader.
 
 The data always has a ``"status"``: ``"unanswered"`` (the answer is ``...``
 or the function raises ``NotImplementedError``), ``"invalid"`` (with a
@@ -23,9 +31,11 @@ expected answer.
 
 from __future__ import annotations
 
+import inspect
 import math
 import numbers
 import re
+import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,10 +44,13 @@ from typing import Any
 import numpy as np
 
 from lalib import linalg
+from lalib.checks import compare as _compare
+from lalib.checks import forbidden as _forbidden
+from lalib.checks import limits as _limits
 
 __all__ = [
     "Verdict", "Question", "Number", "Choice", "Array", "Subspace", "Function", "Case", "FreeText",
-    "PASSED", "FAILED", "UNANSWERED", "RECORDED",
+    "PASSED", "FAILED", "UNANSWERED", "RECORDED", "MALFORMED", "expected_seed",
 ]
 
 PASSED, FAILED, UNANSWERED, RECORDED = "passed", "failed", "unanswered", "recorded"
@@ -94,6 +107,12 @@ def _fmt(x: float) -> str:
     return f"{x:.3g}"
 
 
+def _vector(v: np.ndarray, limit: int = 6) -> str:
+    """A vector named by its values, ``(1, -2.5, 0)``; long ones are cut with an ellipsis."""
+    shown = [f"{int(x)}" if float(x).is_integer() and abs(x) < 1e15 else _fmt(float(x)) for x in v[:limit]]
+    return "(" + ", ".join(shown) + (", …" if len(v) > limit else "") + ")"
+
+
 def _describe(obj) -> str:
     """Name a student object's type without calling anything on it."""
     return type(obj).__name__
@@ -108,7 +127,8 @@ def _read_number(answer, what: str = "your answer") -> tuple[float | None, str |
     if isinstance(answer, np.ndarray) and answer.shape != ():
         return None, f"{what} is an array of shape {answer.shape}; give a single number"
     if isinstance(answer, (list, tuple)):
-        return None, f"{what} is a {_describe(answer)} of {len(answer)} items; give a single number"
+        n = len(answer)
+        return None, f"{what} is a {_describe(answer)} of {n} item{'' if n == 1 else 's'}; give a single number"
     if isinstance(answer, complex) or np.iscomplexobj(answer):
         return None, f"{what} is a complex number; give a real number"
     try:
@@ -152,43 +172,100 @@ def _read_array(answer, what: str = "your answer") -> tuple[np.ndarray | None, s
     return np.array(arr, dtype=float), None  # a copy: the student keeps no handle on it
 
 
-def _status_verdict(data) -> Verdict | None:
-    """The verdict for data that is not a usable answer, or None to go on judging."""
-    if not isinstance(data, Mapping) or data.get("status") not in (UNANSWERED, "invalid", "answered"):
-        return Verdict(False, "the answer record is malformed")
-    if data["status"] == UNANSWERED:
-        return Verdict(False, NOT_ANSWERED, UNANSWERED)
-    if data["status"] == "invalid":
-        return Verdict(False, str(data.get("message", "your answer could not be read")))
-    if "value" not in data:
-        return Verdict(False, "the answer record is malformed")
-    return None
+MALFORMED = "the answer record is malformed"
+MAX_MESSAGE = 1000  # characters of an "invalid" record's message the grader accepts
+
+
+def _is_number(x) -> bool:
+    return isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_))
+
+
+def expected_seed(seed: int) -> int:
+    """The seed a function question records when encoded with ``np.random.default_rng(seed)``.
+
+    Examples
+    --------
+    >>> expected_seed(1) == expected_seed(1)
+    True
+    """
+    return int(np.random.default_rng(seed).integers(0, 2**63 - 1))
 
 
 @dataclass(frozen=True)
 class Question:
-    """Base of all question kinds: an id such as ``"rank.3"`` and its points."""
+    """Base of all question kinds: an id such as ``"rank.3"``, its points, and its answer variable.
+
+    ``variable`` is the name the grader reads the answer from (``rank_B``):
+    :func:`lalib.checks.check` refuses a value that is not that variable's.
+    """
 
     id: str
     points: float = 1.0
+    variable: str = ""
 
     kind = "question"
 
-    def encode(self, answer: Any, rng: np.random.Generator | None = None) -> dict:
-        """Turn the student's answer into plain data (see the module docstring)."""
+    def encode(self, answer: Any, rng: np.random.Generator | None = None, *,
+               time_limit: float | None = None) -> dict:
+        """Turn the student's answer into plain data (see the module docstring).
+
+        ``time_limit`` (seconds) bounds the student's code a function question
+        runs; the notebook's check sets it, the grader has its own cell limit.
+        """
         if answer is Ellipsis:
             return _unanswered()
-        return self._encode(answer, rng)
+        return self._encode(answer, rng, time_limit) if self._takes_limit else self._encode(answer, rng)
+
+    _takes_limit = False
+
+    def validate(self, data: Any, seed: int | None = None) -> Verdict | None:
+        """None when ``data`` has exactly the shape this kind encodes, else a zero verdict with the reason.
+
+        ``seed`` is the seed the grader handed :meth:`encode`'s generator, when it chose one.
+
+        Examples
+        --------
+        >>> Number("demo.0", expected=1).validate({"status": "answered", "value": "1"}).message
+        'the answer record is malformed'
+        >>> Number("demo.0", expected=1).validate({"status": "answered", "value": 1.0}) is None
+        True
+        """
+        if not isinstance(data, Mapping) or data.get("status") not in (UNANSWERED, "invalid", "answered"):
+            return Verdict(False, MALFORMED)
+        if data["status"] == "invalid":
+            message = data.get("message")
+            return None if isinstance(message, str) and len(message) <= MAX_MESSAGE else Verdict(False, MALFORMED)
+        if data["status"] == UNANSWERED:
+            return None
+        if "value" not in data or not self._valid_value(data["value"], seed):
+            return Verdict(False, MALFORMED)
+        return self._check_seed(data["value"], seed)
+
+    def _valid_value(self, value, seed) -> bool:  # pragma: no cover - every kind overrides it
+        return False
+
+    def _check_seed(self, value, seed) -> Verdict | None:
+        return None
+
+    def screen_source(self, code: str) -> str | None:
+        """Why ``code`` may not be used to answer this question, or None (only function questions forbid names)."""
+        return None
 
     def judge(self, data: Mapping, reveal_expected: bool = True) -> Verdict:
-        """Judge plain data produced by :meth:`encode`.
+        """Judge plain data produced by :meth:`encode` (validated first).
 
         ``reveal_expected=False`` keeps feedback from naming the right output
         on a generated test input (only function questions have those): the
         grader's setting, where those inputs are hidden.
         """
-        early = _status_verdict(data)
-        return early if early is not None else self._judge(data["value"], reveal_expected)
+        problem = self.validate(data)
+        if problem is not None:
+            return problem
+        if data["status"] == UNANSWERED:
+            return Verdict(False, NOT_ANSWERED, UNANSWERED)
+        if data["status"] == "invalid":
+            return Verdict(False, data["message"])
+        return self._judge(data["value"], reveal_expected)
 
     def _encode(self, answer, rng):  # pragma: no cover - every kind overrides it
         raise NotImplementedError
@@ -238,6 +315,9 @@ class Number(Question):
 
     kind = "number"
 
+    def _valid_value(self, value, seed) -> bool:
+        return _is_number(value)
+
     def _encode(self, answer, rng):
         value, problem = _read_number(answer)
         return _invalid(problem) if problem else _answered(value)
@@ -251,7 +331,7 @@ class Number(Question):
     def _judge(self, value, reveal_expected=True):
         value, problem = _read_number(value)
         if problem:
-            return Verdict(False, "the answer record is malformed")
+            return Verdict(False, MALFORMED)
         shown = f"{int(value)}" if value.is_integer() and abs(value) < 1e15 else _fmt(value)
         if self.integer and not value.is_integer():
             return Verdict(False, f"{name_cap(self.name)} is a whole number, but your answer is {value:.12g}")
@@ -304,6 +384,9 @@ class Choice(Question):
     hints: Mapping[str, str] = field(default_factory=dict)
 
     kind = "choice"
+
+    def _valid_value(self, value, seed) -> bool:
+        return isinstance(value, str) and len(value) <= 16
 
     def __post_init__(self):
         if len(self.options) < 2:
@@ -389,6 +472,9 @@ class Array(Question):
 
     kind = "array"
 
+    def _valid_value(self, value, seed) -> bool:
+        return isinstance(value, np.ndarray) and value.dtype == np.float64 and value.ndim <= 4
+
     def _encode(self, answer, rng):
         arr, problem = _read_array(answer)
         return _invalid(problem) if problem else _answered(arr)
@@ -396,7 +482,7 @@ class Array(Question):
     def _judge(self, value, reveal_expected=True):
         arr, problem = _read_array(value)
         if problem:
-            return Verdict(False, "the answer record is malformed")
+            return Verdict(False, MALFORMED)
         shape = tuple(self.shape)
         if len(shape) == 1 and arr.shape in ((shape[0], 1), (1, shape[0])):
             arr = arr.reshape(shape)  # a column or row vector is the same vector
@@ -429,11 +515,13 @@ class Array(Question):
 class Subspace(Question):
     """A basis of a subspace, judged by the space it spans.
 
-    The student may give a 2-D array whose *columns* are the basis vectors, a
-    list of vectors (one per item), or a single vector; an array whose rows,
-    not columns, have the right length is read as rows. The checks, in order: the vectors
-    live in the right space; each lies in the subspace; there are not more of
-    them than its dimension; they are independent; there are enough of them.
+    The orientation rule (state it in the prompt): a *list* holds one vector
+    per item; a 2-D *NumPy array* holds them as columns, unless only its rows
+    have the right length. A single vector is a basis of one vector. The
+    checks, in order: the vectors live in the right space; each lies in the
+    subspace; they are independent; there are enough of them. Feedback names a
+    vector by its values, never by a position that depends on the orientation,
+    and never states the subspace's dimension (often another question's answer).
 
     Parameters
     ----------
@@ -455,7 +543,9 @@ class Subspace(Question):
     >>> q.judge(q.encode([[3], [6]])).passed
     True
     >>> q.judge(q.encode([[1, 2], [2, 4]])).message
-    'your basis has 2 vectors, but the column space of B has dimension 1'
+    'your vectors are not independent: one of them is a combination of the others, so it is not needed'
+    >>> q.judge(q.encode([[1, 3]])).message
+    'the vector (1, 3) is not in the column space of B'
     """
 
     basis: Any = None
@@ -465,6 +555,9 @@ class Subspace(Question):
     rtol: float = 1e-6
 
     kind = "subspace"
+
+    def _valid_value(self, value, seed) -> bool:
+        return isinstance(value, np.ndarray) and value.dtype == np.float64 and value.ndim == 2
 
     @property
     def ambient(self) -> int:
@@ -495,7 +588,7 @@ class Subspace(Question):
     def _judge(self, value, reveal_expected=True):
         V, problem = _read_array(value)
         if problem or V.ndim != 2:
-            return Verdict(False, "the answer record is malformed")
+            return Verdict(False, MALFORMED)
         n, k = V.shape
         space = linalg.column_space(np.asarray(self.basis, dtype=float))
         dim = space.shape[1]
@@ -505,22 +598,22 @@ class Subspace(Question):
             v = V[:, i]
             length = float(np.linalg.norm(v))
             if length == 0.0:
-                return Verdict(False, f"vector {i + 1} of your basis is zero; a basis never holds the zero vector")
+                return Verdict(False, "your basis holds the zero vector; a basis never does")
+            # Scale-invariant: how far v sits from the subspace, relative to its own length.
             off = float(np.linalg.norm(v - space @ (space.T @ v))) / length
             if off > self.rtol:
                 if self.matrix is not None:
                     residual = np.asarray(self.matrix, dtype=float) @ v
-                    return Verdict(False, f"vector {i + 1} is not in {self.name}: {self.matrix_name} @ v is not zero "
-                                          f"(largest entry {_fmt(float(np.abs(residual).max()))})")
-                return Verdict(False, f"vector {i + 1} is not in {self.name}")
-        s = 's' if k != 1 else ''
-        if k > dim:
-            return Verdict(False, f"your basis has {k} vector{s}, but {self.name} has dimension {dim}")
+                    return Verdict(False, f"the vector {_vector(v)} is not in {self.name}: {self.matrix_name} @ v "
+                                          f"is not zero (largest entry {_fmt(float(np.abs(residual).max()))})")
+                return Verdict(False, f"the vector {_vector(v)} is not in {self.name}")
+        # Never state the dimension: it is the answer to other questions (a rank, a nullity).
         if k and linalg.rank(V / np.linalg.norm(V, axis=0)) < k:
-            return Verdict(False, "your vectors are not independent: one of them is a combination of the others")
+            return Verdict(False, "your vectors are not independent: one of them is a combination of the others, "
+                                  "so it is not needed")
         if k < dim:
-            return Verdict(False, f"your basis has {k} vector{s}, but {self.name} has dimension {dim}: "
-                                  "they do not span all of it")
+            return Verdict(False, f"your vectors do not span all of {self.name}: it holds vectors that are not "
+                                  "combinations of yours")
         if not linalg.same_span(V, space, tol=self.rtol):  # guards the steps above
             return Verdict(False, f"your vectors do not span {self.name}")
         return Verdict(True)
@@ -530,14 +623,18 @@ class Subspace(Question):
 class Case:
     """One input for a function question, with words to describe it in feedback.
 
-    ``args`` are positional arguments; ``description`` names the input without
-    giving its answer (``"a 6×4 matrix built as a product of thin factors"``);
-    ``hint`` says what it is there to test.
+    ``args`` are positional arguments and ``kwargs`` keyword arguments (a
+    non-default ``tol``, say); ``description`` names the input without giving
+    its answer (``"a 6×4 matrix built as a product of thin factors"``).
     """
 
     args: tuple
     description: str
-    hint: str = ""
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+
+
+# Output kinds of a function question: what the prompt asks the function to return.
+OUTPUTS = ("int", "float", "array")
 
 
 @dataclass(frozen=True)
@@ -548,9 +645,13 @@ class Function(Question):
     from that seed with ``make_cases`` and records the student's outputs;
     ``judge`` rebuilds the same cases from the recorded seed (so it never
     trusts inputs sent back by student code) and compares with ``reference``.
-    The seed is the generator's first draw, ``int(rng.integers(0, 2**63 - 1))``:
-    a grader that hands ``encode`` a generator it seeded can recompute it and
-    check that the recorded seed is the one it chose.
+    The seed is the generator's first draw (:func:`expected_seed`): a grader
+    that hands ``encode`` a generator it seeded checks, in :meth:`validate`,
+    that the recorded seed is the one it chose.
+
+    While the student's function runs, the forbidden functions raise (and are
+    refused in its source too); afterwards its inputs must be unchanged and
+    its result must have the type the prompt asks for.
 
     Parameters
     ----------
@@ -559,17 +660,31 @@ class Function(Question):
     make_cases : callable
         ``make_cases(seed: int) -> list[Case]``, deterministic in ``seed``.
     reference : callable
-        The right function, called with each case's ``args``.
-    integer : bool
-        Outputs are whole numbers compared exactly; otherwise within ``rtol``.
+        The right function, called with each case's ``args`` and ``kwargs``.
+    output : {"int", "float", "array"}
+        What the function must return: an integer (compared exactly by
+        default), a real number, or an array.
+    compare : callable, optional
+        ``compare(got, expected) -> str | None`` (see :mod:`lalib.checks.compare`):
+        up to column signs, same column space, ... Default: exact for ``"int"``,
+        within ``rtol`` otherwise.
     rtol : float
-        Relative tolerance for real outputs.
+        Relative tolerance of the default comparison for real outputs.
+    forbidden : sequence of str
+        Qualified names (functions or modules) the answer may not use, such as
+        ``"numpy.linalg.matrix_rank"``.
+    diagnoses : sequence of (callable, str)
+        Likely bugs: a function that has the bug, and what to say when the
+        student's outputs match its outputs on every case. When none matches,
+        feedback says only what failed.
+    time_limit : float
+        Seconds the student's function may run in all, in a notebook check.
 
     Examples
     --------
     >>> cases = lambda seed: [Case((np.eye(2),), "the 2×2 identity"), Case((np.zeros((2, 3)),), "a zero matrix")]
     >>> q = Function("demo.5", function_name="rank", make_cases=cases, reference=linalg.rank)
-    >>> q.judge(q.encode(lambda A: np.linalg.matrix_rank(A))).passed
+    >>> q.judge(q.encode(lambda A: linalg.rank(A))).passed
     True
     >>> q.judge(q.encode(lambda A: min(A.shape))).message
     'on a zero matrix, your function returned 2, but the right answer is 0'
@@ -582,61 +697,172 @@ class Function(Question):
     function_name: str = "f"
     make_cases: Callable[[int], list[Case]] | None = None
     reference: Callable[..., Any] | None = None
-    integer: bool = True
+    output: str = "int"
+    compare: Callable[[Any, Any], "str | None"] | None = None
     rtol: float = 1e-9
+    forbidden: Sequence[str] = ()
+    diagnoses: Sequence[tuple[Callable[..., Any], str]] = ()
+    time_limit: float = 5.0
 
     kind = "function"
+    _takes_limit = True
 
-    def _encode(self, answer, rng):
+    def __post_init__(self):
+        if self.output not in OUTPUTS:
+            raise ValueError(f"output must be one of {', '.join(OUTPUTS)}, got {self.output!r}")
+
+    # --- the source: read, never run -------------------------------------------------
+    def screen_source(self, code: str) -> str | None:
+        """Why ``code`` may not answer this question (it uses a forbidden name), or None.
+
+        Examples
+        --------
+        >>> q = Function("demo.7", function_name="rank", forbidden=("numpy.linalg.matrix_rank",))
+        >>> q.screen_source("def rank(A):\\n    return np.linalg.matrix_rank(A)")
+        'your code uses numpy.linalg.matrix_rank, which this question forbids: do the computation yourself'
+        """
+        return _forbidden.screen_source(code, self.forbidden)
+
+    def _screen_answer(self, answer) -> str | None:
+        if not self.forbidden:
+            return None
+        named = _forbidden.forbidden_objects(self.forbidden).get(id(answer))
+        if named:
+            return f"your answer is {named} itself, which this question forbids: write the function yourself"
+        try:
+            code = inspect.getsource(answer)
+        except (OSError, TypeError):  # no source to read: the run-time guard still applies
+            return None
+        return _forbidden.screen_source(code, self.forbidden, what=f"your function {self.function_name}")
+
+    # --- encode: runs where the student's objects live --------------------------------
+    def _read_output(self, out) -> tuple[Any, str | None]:
+        if self.output == "array":
+            if not isinstance(out, (np.ndarray, list, tuple)) or isinstance(out, (str, bytes)):
+                return None, f"your function returned a {_describe(out)}; return a NumPy array"
+            return _read_array(out, "your function's result")
+        if self.output == "int":
+            if isinstance(out, (bool, np.bool_)) or not isinstance(out, numbers.Integral):
+                value, problem = _read_number(out, "your function's result")
+                if problem:
+                    return None, problem
+                shown = f"{value:.12g}"
+                return None, (f"your function returned {shown}, of type {_describe(out)}; "
+                              "return a whole number as an int")
+            return float(out), None
+        return _read_number(out, "your function's result")
+
+    def _encode(self, answer, rng, time_limit=None):
         if not callable(answer):
             return _invalid(f"your answer is of type {_describe(answer)}; give the function {self.function_name} "
                             "itself (its name, without parentheses)")
+        refused = self._screen_answer(answer)
+        if refused:
+            return _invalid(refused)
         rng = np.random.default_rng() if rng is None else rng
         seed = int(rng.integers(0, 2**63 - 1))
+        namespaces = [g] if isinstance(g := getattr(answer, "__globals__", None), dict) else []
+        deadline = None if time_limit is None else time.monotonic() + time_limit
         outputs = []
         for case in self.make_cases(seed):
             args = tuple(np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in case.args)
+            where = f"on {case.description}" + (_kwargs_text(case.kwargs) if case.kwargs else "")
             try:
                 # The student's warnings (division by zero, ...) would clutter the one-line feedback.
-                with warnings.catch_warnings(), np.errstate(all="ignore"):
+                with warnings.catch_warnings(), np.errstate(all="ignore"), \
+                        _forbidden.blocked(self.forbidden, namespaces) as calls, \
+                        _limits.time_limit(None if deadline is None else deadline - time.monotonic()):
                     warnings.simplefilter("ignore")
-                    out = answer(*args)
+                    out = answer(*args, **dict(case.kwargs))
             except NotImplementedError:
                 return _unanswered()
+            except _limits.TimeLimitExceeded:
+                return _invalid(f"your function did not finish within {time_limit:g} s ({where}): "
+                                "is there a loop that never ends?")
+            except KeyboardInterrupt:
+                return _invalid(f"your function was interrupted while it ran ({where})")
             except Exception as exc:  # reported as one line, never a traceback
+                if calls:
+                    return _invalid(f"your function called {calls[0]}, which this question forbids: "
+                                    "do the computation yourself")
                 text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
                 return _invalid(f"your function raised {type(exc).__name__}"
-                                + (f": {text[:200]}" if text else "") + f" (on {case.description})")
-            value, problem = _read_number(out, "your function's result")
+                                + (f": {text[:200]}" if text else "") + f" ({where})")
+            if calls:  # called, and the error swallowed
+                return _invalid(f"your function called {calls[0]}, which this question forbids: "
+                                "do the computation yourself")
+            for given, original in zip(args, case.args):
+                if isinstance(original, np.ndarray) and not (
+                        isinstance(given, np.ndarray) and given.shape == original.shape
+                        and np.array_equal(given, original, equal_nan=True)):
+                    return _invalid(f"your function changed the array it was given ({where}); work on a copy, "
+                                    "such as A = np.array(A, dtype=float)")
+            value, problem = self._read_output(out)
             if problem:
-                return _invalid(f"on {case.description}, {problem}")
-            if self.integer and not value.is_integer():
-                return _invalid(f"on {case.description}, your function returned {value:.12g}, "
-                                "which is not a whole number")
+                return _invalid(f"{where}, {problem}")
             outputs.append(value)
         return _answered({"seed": seed, "outputs": outputs})
 
+    # --- validate and judge: plain data only -----------------------------------------
+    def _valid_value(self, value, seed) -> bool:
+        if not (isinstance(value, Mapping) and set(value) == {"seed", "outputs"}
+                and isinstance(value["seed"], int) and not isinstance(value["seed"], bool)
+                and isinstance(value["outputs"], list) and len(value["outputs"]) <= 1000):
+            return False
+        if self.output == "array":
+            return all(isinstance(x, np.ndarray) and x.dtype == np.float64 and x.ndim <= 4
+                       for x in value["outputs"])
+        return all(_is_number(x) for x in value["outputs"])
+
+    def _check_seed(self, value, seed) -> Verdict | None:
+        if seed is not None and value["seed"] != expected_seed(seed):
+            return Verdict(False, "the function was not tested on the grader's inputs (the record was tampered with)")
+        return None
+
+    def _comparison(self):
+        if self.compare is not None:
+            return self.compare
+        return _compare.exact if self.output == "int" else _compare.allclose(self.rtol)
+
     def _judge(self, value, reveal_expected=True):
-        if (not isinstance(value, Mapping) or not isinstance(value.get("seed"), numbers.Integral)
-                or not isinstance(value.get("outputs"), (list, tuple))):
-            return Verdict(False, "the answer record is malformed")
         cases = self.make_cases(int(value["seed"]))
         outputs = value["outputs"]
         if len(outputs) != len(cases):
-            return Verdict(False, "the answer record is malformed")
+            return Verdict(False, MALFORMED)
+        same = self._comparison()
         for case, got in zip(cases, outputs):
-            got, problem = _read_number(got)
-            if problem:
-                return Verdict(False, "the answer record is malformed")
-            expected = float(self.reference(*case.args))
-            ok = got == expected if self.integer else abs(got - expected) <= self.rtol * max(1.0, abs(expected))
-            if not ok:
-                shown = f"{int(got)}" if got.is_integer() else _fmt(got)
-                right = f"{int(expected)}" if expected.is_integer() else _fmt(expected)
-                verdict = f"but the right answer is {right}" if reveal_expected else "which is not right"
-                return Verdict(False, f"on {case.description}, your function returned {shown}, {verdict}"
-                               + (f"; {case.hint}" if case.hint else ""))
+            expected = self.reference(*case.args, **dict(case.kwargs))
+            problem = same(got, expected)
+            if problem is None:
+                continue
+            where = f"on {case.description}" + (_kwargs_text(case.kwargs) if case.kwargs else "")
+            if self.output == "array":
+                text = f"{where}, your function's result is {problem}"
+            else:
+                verdict = f"but the right answer is {_number(float(expected))}" if reveal_expected \
+                    else "which is not right"
+                text = f"{where}, your function returned {_number(float(got))}, {verdict}"
+            return Verdict(False, text + self._diagnose(cases, outputs))
         return Verdict(True)
+
+    def _diagnose(self, cases, outputs) -> str:
+        """What a likely bug would explain: one whose outputs the student's match on every case."""
+        same = self._comparison()
+        for buggy, why in self.diagnoses:
+            try:
+                if all(same(got, buggy(*c.args, **dict(c.kwargs))) is None for c, got in zip(cases, outputs)):
+                    return f". {why}"
+            except Exception:  # a diagnosis that does not apply to these inputs
+                continue
+        return ""
+
+
+def _number(x: float) -> str:
+    return f"{int(x)}" if x.is_integer() and abs(x) < 1e15 else _fmt(x)
+
+
+def _kwargs_text(kwargs: Mapping[str, Any]) -> str:
+    return " with " + ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
 
 
 @dataclass(frozen=True)
@@ -654,6 +880,9 @@ class FreeText(Question):
 
     kind = "free-text"
 
+    def _valid_value(self, value, seed) -> bool:
+        return isinstance(value, str)
+
     def _encode(self, answer, rng):
         if not isinstance(answer, str):
             return _invalid(f"your answer is of type {_describe(answer)}; write it as text between quotes")
@@ -663,7 +892,7 @@ class FreeText(Question):
 
     def _judge(self, value, reveal_expected=True):
         if not isinstance(value, str):
-            return Verdict(False, "the answer record is malformed")
+            return Verdict(False, MALFORMED)
         words = len(value.split())
         return Verdict(False, f"recorded for your instructor ({words} word{'s' if words != 1 else ''})", RECORDED)
 

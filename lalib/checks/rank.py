@@ -1,26 +1,38 @@
-"""The question bank of chapter 3, *Rank and the four subspaces*.
+"""The question bank of chapter 3, *Rank and the four subspaces* (exercise set id ``"rank"``).
 
-Every expected value is computed here from the problem's own matrices with
-:mod:`lalib.linalg`, never typed by hand, so the bank cannot disagree with the
-numerics. The exercise set is ``solutions/03-rank.ipynb``.
+This module is the **answer key** of ``solutions/03-rank.ipynb``: the grader
+and every notebook check judge against what :func:`questions` builds here,
+not against the solutions notebook (``lalib assign --check`` runs that
+notebook and fails when one of its answers does not pass this key).
+
+Every expected value is computed from the problem's own matrices with
+:mod:`lalib.linalg`, never typed by hand. ``questions(variant)`` builds the
+bank for one variant seed; ``variant=None`` is the book's fixed version.
 """
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from lalib import linalg
-from lalib.checks.questions import Array, Case, Choice, FreeText, Function, Number, Subspace
+from lalib.checks.questions import Array, Case, Choice, FreeText, Function, Number, Question, Subspace
 
-__all__ = ["QUESTIONS", "DIAGONAL", "B", "elimination_cases"]
+__all__ = ["questions", "DIAGONAL", "B", "EXPLORER", "elimination_cases", "eliminate", "FORBIDDEN"]
 
 # The lecture's two examples: a 6×6 diagonal matrix with four ones, and a 2×3 matrix whose
 # second row is twice the first.
 DIAGONAL = np.diag([1.0, 1, 1, 1, 0, 0])
 B = np.array([[1.0, 2, 3], [2, 4, 6]])
 
-# rank.9 describes a 7×10 matrix of rank 4; its four subspaces' dimensions follow from rank–nullity.
-_M, _N, _R = 7, 10, 4
+# rank.13: the rank explorer starts from these three independent columns of R^3.
+EXPLORER = np.array([[1.0, 0, 0], [0, 1, 0], [1, 2, 1]])
+
+# rank.11 is "count the pivots yourself": anything that reads the rank off a factorization is refused.
+FORBIDDEN = ("numpy.linalg.matrix_rank", "numpy.linalg.svd", "numpy.linalg.svdvals", "numpy.linalg.lstsq",
+             "numpy.linalg.qr", "numpy.linalg.pinv", "scipy.linalg", "torch.linalg", "lalib.linalg",
+             "lalib.svd", "sympy")
 
 
 def _size(rng: np.random.Generator, lo: int, hi: int) -> int:
@@ -30,6 +42,82 @@ def _size(rng: np.random.Generator, lo: int, hi: int) -> int:
 def _orthogonal(rng: np.random.Generator, n: int) -> np.ndarray:
     Q, R = np.linalg.qr(rng.standard_normal((n, n)))
     return Q * np.sign(np.diag(R))
+
+
+def _article(size: str) -> str:
+    """``"a"`` or ``"an"`` before a size as it is read aloud: an 8×4, an 11×3, a 7×10.
+
+    Examples
+    --------
+    >>> [_article(s) for s in ("8×4", "11×3", "1×5", "7×10")]
+    ['an', 'an', 'a', 'a']
+    """
+    head = size.split("×")[0]
+    return "an" if head.startswith("8") or head in ("11", "18") else "a"
+
+
+def eliminate(A: np.ndarray, tol: float | None = None, *, pivoting: str = "partial", relative: bool = True,
+              default_tol: float = 1e-10, ignore_tol: bool = False) -> int:
+    """Count the pivots of Gaussian elimination, optionally with one of the classic mistakes.
+
+    The sound version is the reference solution of rank.11; the switches make
+    the buggy versions rank.11's feedback recognises.
+
+    Parameters
+    ----------
+    A : numpy.ndarray, shape (m, n)
+    tol : float, optional
+        A pivot counts as zero when ``|pivot| <= tol * max|A|``; default ``default_tol``.
+    pivoting : {"partial", "none", "first"}
+        Take the largest candidate; never swap rows; swap only past an exact zero.
+    relative : bool
+        False: compare with ``tol`` itself (an absolute tolerance).
+    default_tol : float
+        The tolerance when ``tol`` is None.
+    ignore_tol : bool
+        Always use ``default_tol``.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> eliminate(np.array([[0.0, 1], [1, 0]]))
+    2
+    >>> eliminate(np.array([[0.0, 1], [1, 0]]), pivoting="none")
+    1
+    """
+    A = np.array(A, dtype=float)
+    m, n = A.shape
+    t = default_tol if tol is None or ignore_tol else tol
+    cutoff = t * np.abs(A).max(initial=0.0) if relative else t
+    r = 0
+    with np.errstate(all="ignore"):
+        for col in range(n):
+            if r == m:
+                break
+            if pivoting == "partial":
+                p = r + int(np.argmax(np.abs(A[r:, col])))
+            elif pivoting == "first":
+                nonzero = np.flatnonzero(A[r:, col])
+                p = r + int(nonzero[0]) if len(nonzero) else r
+            else:
+                p = r
+            if not abs(A[p, col]) > cutoff:
+                continue
+            A[[r, p]] = A[[p, r]]
+            A[r + 1:] -= np.outer(A[r + 1:, col] / A[r, col], A[r])
+            r += 1
+    return r
+
+
+def _reference_rank(A: np.ndarray, tol: float | None = None) -> int:
+    """The rank from the singular values; a given ``tol`` is relative to max|A|, as in the prompt.
+
+    (With a ``tol``, only cases whose singular values are their entries' sizes are built.)
+    """
+    return linalg.rank(A) if tol is None else linalg.rank(A, tol * float(np.abs(A).max()))
 
 
 def elimination_cases(seed: int) -> list[Case]:
@@ -46,11 +134,14 @@ def elimination_cases(seed: int) -> list[Case]:
       leaves tiny non-zero leftovers: comparing with exact zero over-counts);
     * a rank-deficient matrix whose top-left entry is tiny (without partial
       pivoting, dividing by it blows rounding errors up into fake pivots);
-    * an ill-conditioned but clearly full-rank matrix (condition number 1e6:
-      a tolerance far too coarse under-counts);
+    * an ill-conditioned full-rank matrix (condition number 1e6), and a
+      triangular one with shuffled rows whose smallest pivot is 4e-8 times its
+      largest entry (a tolerance coarser than 4e-8 under-counts);
     * a full-rank matrix with entries near 1e-13 and a rank-deficient one with
       entries near 1e9 (an absolute tolerance gets one of them wrong);
-    * exactly dependent integer columns, the zero matrix, a single row.
+    * exactly dependent integer columns, the zero matrix, a single row;
+    * a call with ``tol=1e-3`` on a matrix with entries between 1e-6 and 1e-4
+      among larger ones (a function that ignores ``tol`` over-counts).
 
     Parameters
     ----------
@@ -73,9 +164,10 @@ def elimination_cases(seed: int) -> list[Case]:
     rng = np.random.default_rng(seed)
     cases: list[Case] = []
 
-    def add(A: np.ndarray, description: str, hint: str = "") -> None:
+    def add(A: np.ndarray, description: str, **kwargs) -> None:
         m, n = A.shape
-        cases.append(Case((np.ascontiguousarray(A, dtype=float),), f"a {m}×{n} {description}", hint))
+        size = f"{m}×{n}"
+        cases.append(Case((np.ascontiguousarray(A, dtype=float),), f"{_article(size)} {size} {description}", kwargs))
 
     n = _size(rng, 3, 6)
     add(rng.standard_normal((n, n)), "random matrix")
@@ -85,40 +177,37 @@ def elimination_cases(seed: int) -> list[Case]:
     n = _size(rng, 3, 6)
     A = rng.standard_normal((n, n))
     A[0, 0] = 0.0
-    add(A, "random matrix with a zero in its top-left corner",
-        "when a pivot candidate is zero, swap in a row below that has a non-zero entry")
+    add(A, "random matrix with a zero in its top-left corner")
 
     m, n = _size(rng, 6, 8), _size(rng, 3, 5)
     r = _size(rng, 1, n - 1)
-    add(rng.standard_normal((m, r)) @ rng.standard_normal((r, n)), f"product of {m}×{r} and {r}×{n} factors",
-        "rounding leaves tiny non-zero leftovers: compare pivots with a tolerance, not with zero")
+    add(rng.standard_normal((m, r)) @ rng.standard_normal((r, n)), f"product of {m}×{r} and {r}×{n} factors")
     m, n = _size(rng, 3, 5), _size(rng, 6, 8)
     r = _size(rng, 1, m - 1)
-    add(rng.standard_normal((m, r)) @ rng.standard_normal((r, n)), f"product of {m}×{r} and {r}×{n} factors",
-        "rounding leaves tiny non-zero leftovers: compare pivots with a tolerance, not with zero")
+    add(rng.standard_normal((m, r)) @ rng.standard_normal((r, n)), f"product of {m}×{r} and {r}×{n} factors")
 
     m, n = _size(rng, 5, 7), _size(rng, 5, 7)
     r = _size(rng, 2, min(m, n) - 2)
     F, G = rng.standard_normal((m, r)), rng.standard_normal((r, n))
     # Make A[0, 0] = F[0] @ G[:, 0] tiny without changing the rank.
     G[:, 0] -= F[0] * (F[0] @ G[:, 0] - 1e-8) / (F[0] @ F[0])
-    add(F @ G, "product of thin factors whose top-left entry is tiny",
-        "use partial pivoting: take the largest candidate in the column as the pivot")
+    add(F @ G, "product of thin factors whose top-left entry is tiny")
 
     n = _size(rng, 4, 7)
     s = np.logspace(0, -6, n)
-    add(_orthogonal(rng, n) @ np.diag(s) @ _orthogonal(rng, n).T,
-        "ill-conditioned matrix (condition number 1e6)",
-        "its smallest pivot is small but far above rounding level: is your tolerance too coarse?")
+    add(_orthogonal(rng, n) @ np.diag(s) @ _orthogonal(rng, n).T, "ill-conditioned matrix (condition number 1e6)")
+
+    # Upper triangular, rows shuffled: partial pivoting meets the diagonal as its pivots, exactly.
+    n = _size(rng, 4, 6)
+    T = np.triu(rng.uniform(-1, 1, (n, n)), 1) + np.diag(np.r_[1.0, rng.uniform(0.5, 1, n - 2), 4e-8])
+    add(T[rng.permutation(n)], "triangular matrix with shuffled rows and one small pivot")
 
     n = _size(rng, 3, 5)
-    add(rng.standard_normal((n, n)) * 1e-13, "random matrix with entries near 1e-13",
-        "a tolerance must be relative to the size of A's entries")
+    add(rng.standard_normal((n, n)) * 1e-13, "random matrix with entries near 1e-13")
     m, n = _size(rng, 5, 7), _size(rng, 5, 7)
     r = _size(rng, 2, min(m, n) - 2)
     add(rng.standard_normal((m, r)) @ rng.standard_normal((r, n)) * 1e9,
-        f"product of {m}×{r} and {r}×{n} factors with entries near 1e9",
-        "a tolerance must be relative to the size of A's entries")
+        f"product of {m}×{r} and {r}×{n} factors with entries near 1e9")
 
     # Exactly dependent integer columns: the third is the first plus twice the second.
     m = _size(rng, 3, 5)
@@ -127,10 +216,38 @@ def elimination_cases(seed: int) -> list[Case]:
         C = rng.integers(-5, 6, size=(m, 2)).astype(float)
     add(np.column_stack([C, C[:, 0] + 2 * C[:, 1], -C[:, 1]]), "integer matrix with dependent columns")
 
-    add(np.zeros((_size(rng, 2, 4), _size(rng, 2, 4))), "zero matrix",
-        "with max|A| = 0 every pivot must count as zero (and nothing may be divided by it)")
+    add(np.zeros((_size(rng, 2, 4), _size(rng, 2, 4))), "zero matrix")
     add(rng.standard_normal((1, _size(rng, 2, 5))), "matrix with a single row")
+
+    # A non-default tol: one signed entry per row and column (its singular values are their sizes).
+    n = _size(rng, 4, 6)
+    small = _size(rng, 1, n - 2)
+    sizes = np.r_[rng.uniform(0.1, 1, n - small), 10.0 ** rng.uniform(-6, -4, small)]
+    P = np.eye(n)[rng.permutation(n)] * rng.choice([-1.0, 1.0], n)
+    add(P @ np.diag(rng.permutation(sizes)), "matrix with one non-zero entry per row and column", tol=1e-3)
     return cases
+
+
+# Likely bugs of rank.11, each recognised when the student's outputs match its outputs on every case.
+_ELIMINATION_BUGS = (
+    (functools.partial(eliminate, pivoting="none"),
+     "It looks as if your elimination never swaps rows: when the entry in the pivot position is zero "
+     "or tiny, swap in the row below with the largest entry (partial pivoting)"),
+    (functools.partial(eliminate, pivoting="first"),
+     "It looks as if you swap rows only past an exact zero: take the largest entry of the column as "
+     "the pivot (partial pivoting), or dividing by a tiny pivot blows rounding errors up"),
+    (functools.partial(eliminate, default_tol=0.0, ignore_tol=True),
+     "It looks as if you compare pivots with exact zero: rounding leaves tiny leftovers, so count a "
+     "pivot as zero when |pivot| <= tol * max|A|"),
+    (functools.partial(eliminate, relative=False),
+     "It looks as if your tolerance is absolute: a tolerance must be relative to the size of A's "
+     "entries (|pivot| <= tol * max|A|)"),
+    (functools.partial(eliminate, ignore_tol=True),
+     "It looks as if your function ignores its tol argument: when tol is given, use it instead of 1e-10"),
+    *((functools.partial(eliminate, default_tol=t),
+       "It looks as if your tolerance is too coarse: when tol is None, use 1e-10 (relative to max|A|)")
+      for t in (1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2)),
+)
 
 
 def _nonzero(x: np.ndarray) -> str | None:
@@ -140,8 +257,9 @@ def _nonzero(x: np.ndarray) -> str | None:
 
 
 def _in_null_space_of_B(x: np.ndarray) -> str | None:
+    # Scale-invariant: ||B x|| <= tol ||B|| ||x||, so neither a tiny nor a huge x changes the verdict.
     residual = B @ x
-    if np.abs(residual).max() > 1e-9 * max(1.0, float(np.abs(x).max())):
+    if np.linalg.norm(residual) > 1e-9 * np.linalg.norm(B, 2) * np.linalg.norm(x):
         return f"B @ x is not zero: largest entry {np.abs(residual).max():.3g}"
     return None
 
@@ -161,38 +279,87 @@ def _contains_w(M: np.ndarray) -> str | None:
     return None
 
 
-QUESTIONS = (
-    Number("rank.1", expected=linalg.rank(DIAGONAL), name="the rank of D", integer=True,
-           mistakes={6: "6 is the number of columns of D; the rank counts only the independent ones",
-                     2: "2 is the number of zero columns; the rank counts the independent ones"}),
-    Number("rank.2", expected=linalg.nullity(DIAGONAL), name="the nullity of D", integer=True,
-           mistakes={linalg.rank(DIAGONAL): "that is the rank of D; the nullity is the dimension of "
-                                            "the vectors D sends to zero"}),
-    Number("rank.3", expected=linalg.rank(B), name="the rank of B", integer=True,
-           mistakes={2: "B has 2 rows, but is the second one new information?",
-                     3: "B has 3 columns, but the rank can never exceed the number of rows"}),
-    Subspace("rank.4", basis=linalg.column_space(B), name="the column space of B"),
-    Array("rank.5", shape=(3,), conditions=(_nonzero, _in_null_space_of_B)),
-    Subspace("rank.6", basis=linalg.null_space(B), name="the null space of B", matrix=B, matrix_name="B"),
-    Choice("rank.7", options=["{(1, 2), (2, 4)}", "{(1, 2), (2, 3)}", "{(1, 2), (2, 3), (3, 5)}",
-                              "{(0, 0), (1, 2)}"],
-           answer="B",
-           hints={"A": "(2, 4) is a multiple of (1, 2)",
-                  "C": "three vectors in R² are always dependent, since R² has dimension 2",
-                  "D": "a set holding the zero vector is always dependent: 1·(0, 0) + 0·(1, 2) = 0"}),
-    Choice("rank.8", options=["A has large entries",
-                              "many different inputs x give the same output A x",
-                              "the columns of A are independent",
-                              "A x = b has a solution for every b"],
-           answer="B",
-           hints={"A": "scaling A leaves its null space unchanged",
-                  "C": "independent columns leave only x = 0 in the null space",
-                  "D": "that is about the column space filling all of R^m, not the null space"}),
-    Array("rank.9", shape=(4,), expected=[_R, _R, _N - _R, _M - _R], integer=True,
-          labels=["the column space's dimension", "the row space's dimension",
-                  "the null space's dimension", "the left null space's dimension"]),
-    Array("rank.10", shape=(4, 3), conditions=(_has_rank_2, _contains_w)),
-    Function("rank.11", points=3, function_name="rank_by_elimination", make_cases=elimination_cases,
-             reference=linalg.rank),
-    FreeText("rank.12", points=2),
-)
+def _a3_nonzero(a3: np.ndarray) -> str | None:
+    if not np.any(a3):
+        return "a3 is the zero vector: the rank is then 2, but a zero column is the dull way; find a non-zero a3"
+    return None
+
+
+def _a3_in_plane(a3: np.ndarray) -> str | None:
+    a1, a2 = EXPLORER[:, 0], EXPLORER[:, 1]
+    normal = np.cross(a1, a2)
+    if abs(normal @ a3) > 1e-9 * np.linalg.norm(normal) * np.linalg.norm(a3):
+        return "with this a3 the three columns are independent (rank 3): a3 must lie in the plane of a1 and a2"
+    for name, a in (("a1", a1), ("a2", a2)):
+        if np.linalg.norm(np.cross(a, a3)) <= 1e-9 * np.linalg.norm(a) * np.linalg.norm(a3):
+            return f"a3 is a multiple of {name}: the rank is 2, but find an a3 that uses both a1 and a2"
+    return None
+
+
+def _four_subspaces(variant: int | None) -> tuple[int, int, int]:
+    """rank.9's shape and rank: 7×10 of rank 4 in the book, drawn from the variant otherwise."""
+    if variant is None:
+        return 7, 10, 4
+    rng = np.random.default_rng([9, variant])
+    m, n = _size(rng, 4, 9), _size(rng, 4, 12)
+    return m, n, _size(rng, 1, min(m, n) - 1)
+
+
+def questions(variant: int | None = None) -> tuple[Question, ...]:
+    """The chapter's questions, for one variant seed (None: the book's fixed version).
+
+    Parameters
+    ----------
+    variant : int, optional
+        A per-student seed for the parametric questions.
+
+    Returns
+    -------
+    tuple of Question
+
+    Examples
+    --------
+    >>> [q.id for q in questions()][:3]
+    ['rank.1', 'rank.2', 'rank.3']
+    >>> questions()[8].expected
+    [4, 4, 6, 3]
+    """
+    m, n, r = _four_subspaces(variant)
+    return (
+        Number("rank.1", variable="rank_D", expected=linalg.rank(DIAGONAL), name="the rank of D", integer=True,
+               mistakes={6: "6 is the number of columns of D; the rank counts only the independent ones",
+                         2: "the rank counts the independent columns, not the zero ones"}),
+        Number("rank.2", variable="nullity_D", expected=linalg.nullity(DIAGONAL), name="the nullity of D",
+               integer=True),
+        Number("rank.3", variable="rank_B", expected=linalg.rank(B), name="the rank of B", integer=True,
+               mistakes={2: "B has 2 rows, but is the second one new information?",
+                         3: "B has 3 columns, but the rank can never exceed the number of rows"}),
+        Subspace("rank.4", variable="column_basis", basis=linalg.column_space(B), name="the column space of B"),
+        Array("rank.5", variable="x", shape=(3,), conditions=(_nonzero, _in_null_space_of_B)),
+        Subspace("rank.6", variable="null_basis", basis=linalg.null_space(B), name="the null space of B",
+                 matrix=B, matrix_name="B"),
+        Choice("rank.7", variable="independent",
+               options=["{(1, 2), (2, 4)}", "{(1, 2), (2, 3)}", "{(1, 2), (2, 3), (3, 5)}", "{(0, 0), (1, 2)}"],
+               answer="B",
+               hints={"A": "(2, 4) is a multiple of (1, 2)",
+                      "C": "three vectors in R² are always dependent, since R² has dimension 2",
+                      "D": "a set holding the zero vector is always dependent: 1·(0, 0) + 0·(1, 2) = 0"}),
+        Choice("rank.8", variable="large_null_space",
+               options=["A has large entries",
+                        "many different inputs x give the same output A x",
+                        "the columns of A are independent",
+                        "A x = b has a solution for every b"],
+               answer="B",
+               hints={"A": "scaling A leaves its null space unchanged",
+                      "C": "independent columns leave only x = 0 in the null space",
+                      "D": "that is about the column space filling all of R^m, not the null space"}),
+        Array("rank.9", variable="dims", shape=(4,), expected=[r, r, n - r, m - r], integer=True,
+              labels=["the column space's dimension", "the row space's dimension",
+                      "the null space's dimension", "the left null space's dimension"]),
+        Array("rank.10", variable="M", shape=(4, 3), conditions=(_has_rank_2, _contains_w)),
+        Function("rank.11", points=3, variable="rank_by_elimination", function_name="rank_by_elimination",
+                 make_cases=elimination_cases, reference=_reference_rank, output="int", forbidden=FORBIDDEN,
+                 diagnoses=_ELIMINATION_BUGS),
+        FreeText("rank.12", points=2, variable="low_rank"),
+        Array("rank.13", variable="a3", shape=(3,), conditions=(_a3_nonzero, _a3_in_plane)),
+    )
