@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import numbers
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -165,34 +164,9 @@ def parse_lines(lines: list[str], question_ids: list[str]) -> tuple[dict, list, 
     return answers, errors, end
 
 
-def _is_number(x) -> bool:
-    return isinstance(x, numbers.Real) and not isinstance(x, bool)
-
-
 def validate(qid: str, data, seed: int | None = None) -> Verdict | None:
-    """None when ``data`` has exactly the shape ``qid``'s kind encodes, else the zero verdict."""
-    if not isinstance(data, dict) or data.get("status") not in ("unanswered", "invalid", "answered"):
-        return Verdict(False, MALFORMED)
-    if data["status"] == "invalid":
-        return None if isinstance(data.get("message"), str) else Verdict(False, MALFORMED)
-    if data["status"] == "unanswered":
-        return None
-    value, kind = data.get("value"), QUESTIONS[qid].kind
-    ok = {
-        "number": lambda v: _is_number(v),
-        "choice": lambda v: isinstance(v, str) and len(v) <= 16,
-        "array": lambda v: isinstance(v, np.ndarray),
-        "subspace": lambda v: isinstance(v, np.ndarray) and v.ndim == 2,
-        "free-text": lambda v: isinstance(v, str),
-        "function": lambda v: (isinstance(v, dict) and set(v) == {"seed", "outputs"}
-                               and isinstance(v["seed"], int) and isinstance(v["outputs"], list)
-                               and len(v["outputs"]) <= 1000 and all(_is_number(x) for x in v["outputs"])),
-    }.get(kind, lambda v: False)
-    if not ok(value):
-        return Verdict(False, MALFORMED)
-    if kind == "function" and seed is not None and value["seed"] != expected_seed(seed):
-        return Verdict(False, "the function was not tested on the grader's inputs (the record was tampered with)")
-    return None
+    """None when ``data`` has exactly the shape ``qid``'s kind encodes, else the zero verdict (the kind decides)."""
+    return QUESTIONS[qid].validate(data, seed)
 
 
 def _fingerprint(data) -> str:
