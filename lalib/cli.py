@@ -32,12 +32,39 @@ def build_parser() -> argparse.ArgumentParser:
     assign.add_arguments(p)
     p.set_defaults(run=assign.main)
 
+    p = commands.add_parser("init", help="create the instructor's grading secret (seeds the hidden test inputs)",
+                            description="Create the grading secret once; every shard of a class must use the same file.")
+    p.add_argument("--secret", metavar="FILE",
+                   help="where to create it (default: $LALIB_GRADING_SECRET, else ~/.config/lalib/grading-secret.json)")
+    p.set_defaults(run=_init)
+
     from lalib import grading  # imported here: ``lalib assign`` does not need the grader
     p = commands.add_parser("grade", help="grade submitted notebooks in sandboxes: grades.csv, feedback, summary",
                             description=grading.__doc__.splitlines()[0])
     grading.add_arguments(p)
     p.set_defaults(run=grading.main)
     return parser
+
+
+def _init(args: argparse.Namespace) -> int:
+    """``lalib init``: create the grading secret, never replacing one."""
+    import sys
+
+    from lalib.grading.store import create_secret, default_secret_path
+    path = args.secret or default_secret_path()
+    try:
+        create_secret(path)
+    except FileExistsError:
+        print(f"lalib init: {path} already exists; it is kept (delete it yourself to start over, and every function "
+              "question of earlier runs is then tested afresh)", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"lalib init: cannot create {path}: {exc.strerror}", file=sys.stderr)
+        return 2
+    print(f"created the grading secret {path}\n"
+          "Keep it private and keep it: it seeds the hidden test inputs. To grade a class in shards, give every "
+          f"shard this same file (--secret {path}, or set LALIB_GRADING_SECRET).")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

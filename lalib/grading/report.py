@@ -1,12 +1,20 @@
 """The grader's outputs, each written atomically: gradebook, feedback, free text, summary.
 
-* ``grades.csv``: ``student``, one column of points per question, ``total``,
-  ``max``, ``status``; a free-text question's cell stays empty until the
-  instructor's score is merged in (:func:`merge_free_response`).
+* ``grades.csv``: ``student`` (a key unique by construction), ``file`` (the
+  file it came from), one column of points per question, ``total``, ``max``,
+  ``status``; a free-text question's cell stays empty until the instructor's
+  score is merged in (:func:`merge_free_response`), and a row the grader
+  itself failed on has no points at all.
 * ``feedback/<student>.html``: per question, passed or what was wrong, in the
   checks' own words (never a reference answer, never a hidden input's
   expected output); every piece of student content HTML-escaped.
 * ``free_response.csv``: the free-text answers, with an empty ``score`` column.
+  A copy the instructor has edited since the grader wrote it is never
+  overwritten: the new one is written beside it as ``free_response.new.csv``.
+
+Every CSV cell that a spreadsheet would run as a formula (it begins with
+``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is written with a
+leading ``'``; :func:`merge_free_response` reads such cells back unchanged.
 * ``summary.html``: pass rates, the score distribution (inline SVG), and the
   submissions that need a look. Self-contained: no script, no CDN.
 """
@@ -14,15 +22,20 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import html
 import io
+import json
 from collections import defaultdict
 from pathlib import Path
 
 from lalib.grading.scoring import Graded
 from lalib.grading.store import Store, atomic_write
 
-__all__ = ["write_reports", "grades_rows", "merge_free_response", "fmt"]
+__all__ = ["write_reports", "grades_rows", "merge_free_response", "fmt", "csv_safe", "csv_unsafe"]
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MAX_ERRORS_SHOWN = 20
 
 _STYLE = """<style>body{font:15px/1.45 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1f2328}
 table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #d0d7de;padding:.3rem .6rem;text-align:left;
@@ -45,6 +58,39 @@ def fmt(points: float | None) -> str:
     return f"{points:g}"
 
 
+def csv_safe(cell) -> str:
+    """A CSV cell a spreadsheet shows as text, never runs as a formula.
+
+    Examples
+    --------
+    >>> csv_safe("=SUM(A1)"), csv_safe("-2"), csv_safe("plain"), csv_safe("1.5")
+    ("'=SUM(A1)", '-2', 'plain', '1.5')
+    >>> csv_safe("-1+2")
+    "'-1+2"
+    """
+    text = str(cell)
+    if text.startswith(FORMULA_START) or text.startswith("'") and text[1:2] in FORMULA_START + ("'",):
+        try:
+            float(text)
+            return text  # a plain number such as -2 is data, not a formula
+        except ValueError:
+            return "'" + text
+    return text
+
+
+def csv_unsafe(cell: str) -> str:
+    """Undo :func:`csv_safe` when reading a CSV the grader wrote.
+
+    Examples
+    --------
+    >>> csv_unsafe(csv_safe("=1+1")), csv_unsafe("it's")
+    ('=1+1', "it's")
+    """
+    if cell.startswith("'") and cell[1:2] in FORMULA_START + ("'",):
+        return cell[1:]
+    return cell
+
+
 def _effective(g: Graded, manual: dict) -> dict:
     """Question id -> points, with the instructor's free-text scores applied."""
     out = {}
@@ -58,18 +104,18 @@ def _effective(g: Graded, manual: dict) -> dict:
 
 def grades_rows(graded: list[Graded], question_ids: list[str], manual: dict) -> list[list[str]]:
     """The gradebook as rows of text, header first."""
-    rows = [["student", *question_ids, "total", "max", "status"]]
+    rows = [["student", "file", *question_ids, "total", "max", "status"]]
     for g in graded:
         points = _effective(g, manual)
-        total = sum(p or 0 for p in points.values())
-        rows.append([g.student, *(fmt(points[q]) if q in points else "" for q in question_ids),
-                     fmt(total), fmt(g.max), g.status])
+        total = "" if g.status == "grader error" else fmt(sum(p or 0 for p in points.values()))
+        rows.append([g.student, g.name, *(fmt(points[q]) if q in points else "" for q in question_ids),
+                     total, fmt(g.max), g.status])
     return rows
 
 
 def _csv(rows: list[list[str]]) -> str:
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(rows)
+    csv.writer(buf, lineterminator="\n").writerows([[csv_safe(c) for c in row] for row in rows])
     return buf.getvalue()
 
 
@@ -84,8 +130,9 @@ def feedback_html(g: Graded, manual: dict) -> str:
     e = html.escape
     points = _effective(g, manual)
     total = sum(p or 0 for p in points.values())
+    shown_total = "not graded (grader error)" if g.status == "grader error" else fmt(total)
     parts = [f"<h1>Feedback: {e(g.assignment)}</h1><p>Student: <b>{e(g.student)}</b> (file {e(g.name)})<br>"
-             f"Score: <b>{fmt(total)} / {fmt(g.max)}</b> · status: <b>{e(g.status)}</b></p>"]
+             f"Score: <b>{shown_total} / {fmt(g.max)}</b> · status: <b>{e(g.status)}</b></p>"]
     if g.detail:
         parts.append(f"<p>{e(g.detail)}</p>")
     if g.questions:
@@ -99,9 +146,11 @@ def feedback_html(g: Graded, manual: dict) -> str:
     if g.notes:
         parts.append("<h2>About your notebook</h2><ul>" + "".join(f"<li>{e(n)}</li>" for n in g.notes) + "</ul>")
     if g.errors:
+        more = len(g.errors) - MAX_ERRORS_SHOWN
         parts.append("<h2>Cells that raised an error</h2><ul>"
-                     + "".join(f"<li>cell {e(str(x['cell']))}: <code>{e(x['error'])}</code></li>" for x in g.errors)
-                     + "</ul>")
+                     + "".join(f"<li>cell {e(str(x['cell']))}: <code>{e(x['error'])}</code></li>"
+                               for x in g.errors[:MAX_ERRORS_SHOWN])
+                     + (f"<li>and {more} more</li>" if more > 0 else "") + "</ul>")
     if g.output_bytes:
         parts.append(f"<h2>Printed output</h2><p>{g.output_bytes} characters; the start:</p>"
                      f"<pre>{e(g.output_head[:2000])}</pre>")
@@ -132,7 +181,8 @@ def _histogram_svg(totals: list[float], maximum: float) -> str:
             'text-anchor="middle">total points</text></svg>')
 
 
-def summary_html(graded: list[Graded], question_ids: list[str], manual: dict) -> str:
+def summary_html(graded: list[Graded], question_ids: list[str], manual: dict,
+                 superseded: list[str] | None = None) -> str:
     """The class summary page."""
     e = html.escape
     runnable = [g for g in graded if g.status != "invalid notebook"]
@@ -154,7 +204,7 @@ def summary_html(graded: list[Graded], question_ids: list[str], manual: dict) ->
     maximum = max((g.max for g in runnable), default=0.0)
     parts.append("<h2>Score distribution</h2>" + _histogram_svg(totals, maximum or 1.0))
     parts.append("<h2>Needs a look</h2><ul>" + "".join(f"<li>{e(x)}</li>" for x in needs_a_look(graded))
-                 + "</ul>")
+                 + "".join(f"<li>not graded: {e(x)}</li>" for x in superseded or []) + "</ul>")
     return _page("Grading summary", "".join(parts))
 
 
@@ -199,21 +249,57 @@ def needs_a_look(graded: list[Graded]) -> list[str]:
     return lines
 
 
-def write_reports(out: Path, graded: list[Graded], question_ids: list[str], store: Store) -> None:
-    """Write every output file into ``out`` (atomically, one file at a time)."""
+def write_reports(out: Path, graded: list[Graded], question_ids: list[str], store: Store,
+                  replace_free_response: bool = False, superseded: list[str] | None = None) -> list[str]:
+    """Write every output file into ``out`` (atomically, one file at a time).
+
+    Returns
+    -------
+    list of str
+        What the instructor should know (e.g. that an edited ``free_response.csv`` was kept).
+    """
     manual = store.manual_scores()
     out = Path(out)
+    said = []
     atomic_write(out / "grades.csv", _csv(grades_rows(graded, question_ids, manual)))
     for g in graded:
         atomic_write(out / "feedback" / f"{g.student}.html", feedback_html(g, manual))
-    free = [["student", "question", "max_points", "answer", "score"]]
+    free = [["student", "file", "question", "max_points", "answer", "score"]]
     for g in graded:
         for qid, q in g.questions.items():
             if q["status"] == "recorded":
-                free.append([g.student, qid, fmt(q["max_points"]), q["answer_text"],
+                free.append([g.student, g.name, qid, fmt(q["max_points"]), q["answer_text"],
                              fmt(manual.get(g.student, {}).get(qid))])
-    atomic_write(out / "free_response.csv", _csv(free))
-    atomic_write(out / "summary.html", summary_html(graded, question_ids, manual))
+    said += _write_free_response(out, _csv(free), store, replace_free_response)
+    if superseded is None:  # a merge: keep the last run's list
+        superseded = (store.last_run() or {}).get("superseded", [])
+    atomic_write(out / "summary.html", summary_html(graded, question_ids, manual, superseded))
+    return said
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
+
+
+def _write_free_response(out: Path, text: str, store: Store, replace: bool = False) -> list[str]:
+    """Write ``free_response.csv`` unless the instructor edited the copy there since the grader wrote it."""
+    path, mark = out / "free_response.csv", store.root / "free_response.json"
+    try:
+        written = json.loads(mark.read_text(encoding="utf-8")).get("sha256")
+    except (OSError, ValueError, AttributeError):
+        written = None
+    try:
+        current = path.read_bytes().decode("utf-8", "replace")
+    except OSError:
+        current = None
+    if not replace and current is not None and _digest(current) != written and current != text:
+        atomic_write(out / "free_response.new.csv", text)
+        return [f"{path} was edited since the grader wrote it, so it was kept; the free-text answers of this run "
+                f"are in {out / 'free_response.new.csv'}. Merge your scores with "
+                f"`lalib grade --merge-free-response {path} --out {out}`."]
+    atomic_write(path, text)
+    atomic_write(mark, json.dumps({"sha256": _digest(text)}))
+    return []
 
 
 def merge_free_response(path: Path, out: Path) -> list[str]:
@@ -240,6 +326,7 @@ def merge_free_response(path: Path, out: Path) -> list[str]:
         if not {"student", "question", "score"} <= set(reader.fieldnames or []):
             raise ValueError(f"{path} needs the columns student, question and score; it has {reader.fieldnames}")
         for n, row in enumerate(reader, start=2):
+            row = {k: csv_unsafe(v) if isinstance(v, str) else "" for k, v in row.items() if isinstance(k, str)}
             text = (row.get("score") or "").strip()
             if not text:
                 continue
@@ -258,5 +345,8 @@ def merge_free_response(path: Path, out: Path) -> list[str]:
                 continue
             manual.setdefault(g.student, {})[row["question"]] = points
     store.save_manual_scores(manual)
-    write_reports(out, graded, question_ids, store)
+    # The file just merged may be replaced: its scores are in the store now.
+    merged_in_place = Path(path).resolve() == (Path(out) / "free_response.csv").resolve()
+    for line in write_reports(out, graded, question_ids, store, replace_free_response=merged_in_place):
+        print(f"lalib grade: {line}")
     return problems

@@ -9,6 +9,10 @@ judge it. Anything malformed, forged or surprising scores zero for that
 question, never more.
 
 The last record of each question counts: the student's final answer.
+
+:func:`parse_lines` keeps each answer as the plain JSON it arrived as
+(cleaned and size-capped): that is what the results store keeps, so that the
+answers are judged afresh, by the current question bank, on every run.
 """
 
 from __future__ import annotations
@@ -16,15 +20,16 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from lalib.checks import QUESTIONS, judge_data
+from lalib.checks import judge_data, question
 from lalib.checks.questions import PASSED, RECORDED, UNANSWERED, Verdict
 
-__all__ = ["QuestionResult", "Graded", "STATUSES", "expected_seed", "seeds_for", "parse_lines", "validate",
-           "score"]
+__all__ = ["QuestionResult", "Graded", "STATUSES", "expected_seed", "seeds_for", "parse_lines", "decode",
+           "clean_text", "validate", "score"]
 
 #: Statuses of a submission, most serious first; a submission shows the first that applies.
 STATUSES = ("invalid notebook", "grader error", "timeout", "memory", "processes", "crashed",
@@ -32,6 +37,10 @@ STATUSES = ("invalid notebook", "grader error", "timeout", "memory", "processes"
 MAX_ELEMENTS = 1_000_000
 MAX_TEXT = 100_000
 MALFORMED = "the answer record is malformed"
+MAX_ANSWER_CHARS = 1 << 20   # a larger answer record is kept as "too large", not stored
+MAX_ERRORS = 50              # cell errors kept per submission (the rest are counted)
+MAX_INT = 2**63              # a larger integer is no answer to any question here
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -111,6 +120,8 @@ def _decode(value, depth: int = 0):
         raise ValueError("too deeply nested")
     if isinstance(value, bool):
         raise ValueError("a true/false value where none belongs")
+    if isinstance(value, int) and abs(value) >= MAX_INT:
+        raise ValueError("integer too large")
     if value is None or isinstance(value, (int, float)):
         return value
     if isinstance(value, str):
@@ -129,17 +140,68 @@ def _decode(value, depth: int = 0):
                     or not all(isinstance(s, int) and not isinstance(s, bool) and 0 <= s <= MAX_ELEMENTS
                                for s in shape)
                     or not isinstance(data, list) or len(data) > MAX_ELEMENTS or math.prod(shape) != len(data)
-                    or not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in data)):
+                    or not all(isinstance(x, (int, float)) and not isinstance(x, bool)
+                               and not (isinstance(x, int) and abs(x) >= MAX_INT) for x in data)):
                 raise ValueError("malformed array")
             return np.array(data, dtype=np.float64).reshape(shape)
         return {str(k): _decode(v, depth + 1) for k, v in value.items()}
     raise ValueError("unexpected value")
 
 
+def clean_text(text, limit: int = MAX_TEXT) -> str:
+    """Untrusted text made safe to store and write: lone surrogates replaced, length capped.
+
+    Examples
+    --------
+    >>> clean_text("ok\\ud800!") == "ok\\ufffd!"
+    True
+    >>> clean_text("x" * 10, limit=4)
+    'xxxx'
+    >>> clean_text(["not", "text"])
+    ''
+    """
+    if not isinstance(text, str):
+        return ""
+    return _SURROGATE.sub("\ufffd", text[:limit])
+
+
+def _clean(value, depth: int = 0):
+    """Every string inside a plain JSON value cleaned (see :func:`clean_text`)."""
+    if depth > 10:
+        raise ValueError("too deeply nested")
+    if isinstance(value, str):
+        return clean_text(value, MAX_ANSWER_CHARS)
+    if isinstance(value, list):
+        return [_clean(v, depth + 1) for v in value]
+    if isinstance(value, dict):
+        return {clean_text(str(k), 200): _clean(v, depth + 1) for k, v in value.items()}
+    return value
+
+
+def _too_large(n: int) -> dict:
+    return {"status": "invalid", "message": f"the answer is too large to record ({n:,} characters)"}
+
+
 def parse_lines(lines: list[str], question_ids: list[str]) -> tuple[dict, list, dict]:
-    """Untrusted lines -> (last answer data per question, cell errors, end-of-run info)."""
+    """Untrusted lines -> (last plain answer per question, cell errors, end-of-run info).
+
+    The answers stay plain JSON values (see :func:`decode`), every string in
+    them is cleaned, and each is at most ``MAX_ANSWER_CHARS`` long: all three
+    parts can be stored and written as they are. ``end["internal"]`` is set
+    only by a runner failure reported *before* any student code ran (a line
+    that comes later may be forged by the student).
+
+    Examples
+    --------
+    >>> parse_lines(['{"type": "answer", "question": "q.1", "data": {"status": "unanswered"}}', "junk"], ["q.1"])
+    ({'q.1': {'status': 'unanswered'}}, [], {})
+    """
     answers, errors, end = {}, [], {}
+    started = False
+    n_errors = 0
     for line in lines:
+        if not isinstance(line, str):
+            continue
         try:
             message = json.loads(line, parse_constant=_no_constants)
         except (ValueError, RecursionError):
@@ -147,26 +209,54 @@ def parse_lines(lines: list[str], question_ids: list[str]) -> tuple[dict, list, 
         if not isinstance(message, dict):
             continue
         kind = message.get("type")
-        if kind == "answer" and message.get("question") in question_ids:
+        qid = message.get("question")
+        if kind == "cell":
+            started = True
+        elif kind == "answer" and isinstance(qid, str) and qid in question_ids:
+            if len(line) > MAX_ANSWER_CHARS:
+                answers[qid] = _too_large(len(line))
+                continue
             try:
-                answers[message["question"]] = _decode(message.get("data"))
+                answers[qid] = _clean(message.get("data"))
             except (ValueError, TypeError, RecursionError):
-                answers[message["question"]] = None  # malformed: judged as such
+                answers[qid] = {"status": "invalid", "message": MALFORMED}
         elif kind == "error" and isinstance(message.get("error"), str):
-            limit = message.get("limit") if message.get("limit") in ("timeout", "memory", "processes") else ""
-            index = message.get("index") if isinstance(message.get("index"), int) else -1
-            errors.append({"cell": index, "error": message["error"][:300], "limit": limit})
+            n_errors += 1
+            if len(errors) < MAX_ERRORS:
+                limit = message.get("limit") if message.get("limit") in ("timeout", "memory", "processes") else ""
+                index = message.get("index")
+                index = index if isinstance(index, int) and not isinstance(index, bool) and 0 <= index < 10**6 else -1
+                errors.append({"cell": index, "error": clean_text(message["error"], 300), "limit": limit})
         elif kind == "done":
-            end["output_bytes"] = message.get("output_bytes") if isinstance(message.get("output_bytes"), int) else 0
-            end["output"] = message.get("output")[:4096] if isinstance(message.get("output"), str) else ""
-        elif kind == "internal":
-            end["internal"] = str(message.get("error"))[:300]
+            n = message.get("output_bytes")
+            end["output_bytes"] = n if isinstance(n, int) and not isinstance(n, bool) and 0 <= n < 2**62 else 0
+            end["output"] = clean_text(message.get("output"), 4096)
+        elif kind == "internal" and not started:
+            end["internal"] = clean_text(str(message.get("error")), 300)
+    if n_errors > len(errors):
+        end["more_errors"] = n_errors - len(errors)
     return answers, errors, end
+
+
+def decode(data):
+    """A stored plain answer record as the data a question judges, or a malformed-record marker.
+
+    Examples
+    --------
+    >>> decode({"status": "answered", "value": {"__ndarray__": {"shape": [2], "data": [1, 2]}}})["value"]
+    array([1., 2.])
+    >>> decode({"status": "answered", "value": 10**30})["status"]
+    'invalid'
+    """
+    try:
+        return _decode(data)
+    except (ValueError, TypeError, RecursionError, OverflowError, MemoryError):
+        return {"status": "invalid", "message": MALFORMED}
 
 
 def validate(qid: str, data, seed: int | None = None) -> Verdict | None:
     """None when ``data`` has exactly the shape ``qid``'s kind encodes, else the zero verdict (the kind decides)."""
-    return QUESTIONS[qid].validate(data, seed)
+    return question(qid).validate(data, seed)
 
 
 def _fingerprint(data) -> str:
@@ -181,18 +271,27 @@ def _fingerprint(data) -> str:
 
 
 def score(qid: str, data, seed: int | None, missing_reason: str = "", not_reached: str = "") -> QuestionResult:
-    """Judge one question's (validated) data; any surprise is a zero with a reason."""
-    q = QUESTIONS[qid]
+    """Judge one question's data (see :func:`decode`); any surprise is a zero with a reason.
+
+    Examples
+    --------
+    >>> score("rank.1", {"status": "answered", "value": 4.0}, None).status
+    'passed'
+    >>> score("rank.1", {"status": "answered", "value": [[[]]]}, None).message
+    'the answer record is malformed'
+    """
+    q = question(qid)
     if missing_reason:
         return QuestionResult(qid, 0.0, q.points, "failed", missing_reason)
     if data is None and not_reached:
         return QuestionResult(qid, 0.0, q.points, UNANSWERED, not_reached)
-    verdict = validate(qid, data, seed)
-    if verdict is None:
-        try:
+    try:
+        verdict = validate(qid, data, seed)
+        if verdict is None:
             verdict = judge_data(qid, data, reveal_expected=False)
-        except Exception as exc:  # noqa: BLE001 - hostile data can only cost the student this question
-            verdict = Verdict(False, f"the answer could not be judged ({type(exc).__name__})")
-    points = q.points if verdict.status == PASSED else None if verdict.status == RECORDED else 0.0
-    text = data["value"] if q.kind == "free-text" and verdict.status == RECORDED else ""
-    return QuestionResult(qid, points, q.points, verdict.status, verdict.message, text, _fingerprint(data))
+        points = q.points if verdict.status == PASSED else None if verdict.status == RECORDED else 0.0
+        text = data["value"] if q.kind == "free-text" and verdict.status == RECORDED else ""
+        return QuestionResult(qid, points, q.points, verdict.status, clean_text(verdict.message, 2000),
+                              clean_text(text), _fingerprint(data))
+    except Exception as exc:  # noqa: BLE001 - hostile data can only cost the student this question
+        return QuestionResult(qid, 0.0, q.points, "failed", f"the answer could not be judged ({type(exc).__name__})")
