@@ -1,7 +1,7 @@
-// The numerics a static page needs to stand in for the kernel, mirroring
-// lalib.linalg: one-sided Jacobi SVD, rank with a relative tolerance, rref,
-// and canonical (reduced echelon) bases of the column and null spaces.
-// tests/test_widgets_browser.py checks these agree with the Python side.
+// `lalib.linalg`: the numerics a static page needs to stand in for the
+// kernel, mirroring lalib.linalg: one-sided Jacobi SVD, rank with a relative
+// tolerance, rref, and canonical (reduced echelon) bases of the column and
+// null spaces. tests/test_widgets_contract.py checks they agree with Python.
 
 // One-sided Jacobi (Hestenes) SVD of a small m×n matrix given as rows.
 // Returns singular values (descending), the matching columns of V, and A·v.
@@ -84,7 +84,10 @@ function canonicalBasis(vectors, tol = 1e-10) {
 // below tolRel·σ_max count as zero (lalib.widgets.rank_explorer.describe).
 function describeMatrix(A, tolRel) {
   const n = A[0].length;
-  const cols = svdJacobi(A);
+  // Scale first, as LAPACK does: squares of 1e160 overflow and of 1e-170
+  // underflow, which would make parallel columns look independent.
+  const top = Math.max(...A.flat().map(Math.abs));
+  const cols = svdJacobi(top > 0 && Number.isFinite(top) ? A.map((row) => row.map((x) => x / top)) : A);
   const tol = tolRel * cols[0].sigma;
   const kept = cols.filter((c) => c.sigma > tol);
   const dropped = cols.filter((c) => !(c.sigma > tol));
@@ -95,3 +98,11 @@ function describeMatrix(A, tolRel) {
     null_basis: canonicalBasis(dropped.map((c) => c.v)),
   };
 }
+
+// The unit vector along v (v itself when it is zero).
+function normalize(v) {
+  const n = Math.hypot(...v);
+  return n > 0 ? v.map((x) => x / n) : v.slice();
+}
+
+lalib.linalg = { svdJacobi, rref, canonicalBasis, describeMatrix, normalize };

@@ -3,7 +3,11 @@
 // the nullity and the null space's special solutions. Drag an arrow's tip
 // (it snaps to a grid of SNAP) or type an entry; in 3-D drag the background
 // to turn the view. Reads only the model, so the kernel (live) and derive()
-// (static page) produce the same picture.
+// (static page) produce the same picture. Keyboard: Tab to a tip, arrow keys
+// (and PageUp/PageDown for the third coordinate) move it by SNAP.
+
+const { h, s, fmt, exact, onChange, redrawer, guarded, keepingFocus, parseNumber } = lalib.runtime;
+const { describeMatrix, canonicalBasis, normalize } = lalib.linalg;
 
 const SNAP = 0.5;
 const SIZE = 320;
@@ -27,11 +31,14 @@ function render({ model, el }) {
   el.append(root);
 
   const matrix = () => model.get("matrix");
-  const setMatrix = (M) => {
+  // Every edit goes through here: a failure is shown in the widget, which keeps working.
+  const setMatrix = guarded(root, (M) => {
     model.set("matrix", M);
     model.save_changes();
-  };
-  const reach = () => Math.max(4, Math.ceil(Math.max(...matrix().flat().map(Math.abs))) + 1);
+  });
+  // The plot's scale; frozen while a tip is dragged so the tip stays under the pointer.
+  let frozenReach = null;
+  const reach = () => frozenReach ?? Math.max(4, Math.ceil(Math.max(...matrix().flat().map(Math.abs))) + 1);
 
   // Screen projection: 2-D is the plane itself; 3-D is a turnable view.
   function frame() {
@@ -63,9 +70,20 @@ function render({ model, el }) {
         }),
       );
     }
+    // The tip: a visible dot inside a 44-CSS-pixel target, focusable, moved by arrow keys.
+    const hitRadius = 22 * (SIZE / (svg.getBoundingClientRect().width || SIZE));
+    const where = `(${tip.map(fmt).join(", ")})`;
+    const keys = f.m === 2 ? "arrow keys move it" : "arrow keys and Page Up/Down move it";
     g.append(
       s("text", { x: x1 + 8, y: y1 - 8, fill: color, class: "lx-label" }, label),
-      s("circle", { cx: x1, cy: y1, r: 8, class: "lx-handle", fill: color, "data-col": j, onpointerdown: (e) => startDrag(e, j) }),
+      s("g", {
+        class: "lx-tip", tabindex: 0, role: "button", "aria-roledescription": "draggable tip", "data-col": j,
+        "data-focus-key": `tip-${j}`, "aria-label": `${label} = ${where}; ${keys} by ${SNAP}`,
+        onpointerdown: (e) => startDrag(e, j), onkeydown: (e) => nudge(e, j),
+      }, [
+        s("circle", { cx: x1, cy: y1, r: hitRadius, class: "lx-hit", "data-col": j }),
+        s("circle", { cx: x1, cy: y1, r: 8, class: "lx-handle", fill: color, "data-col": j }),
+      ]),
     );
     return g;
   }
@@ -78,7 +96,7 @@ function render({ model, el }) {
     const o = f.project(Array(f.m).fill(0));
     if (kind === "point") g.append(s("circle", { cx: o[0], cy: o[1], r: 5, class: "lx-space-point" }));
     if (kind === "line") {
-      const v = normalize(basis[0]);
+      const v = normalize(basis[0] || Array(f.m).fill(0));
       const [a, b] = [f.project(v.map((x) => -3 * f.R * x)), f.project(v.map((x) => 3 * f.R * x))];
       g.append(s("line", { x1: a[0], y1: a[1], x2: b[0], y2: b[1], class: "lx-space-line" }));
     }
@@ -110,6 +128,11 @@ function render({ model, el }) {
 
   const svg = s("svg", { class: "lx-plot", viewBox: `0 0 ${SIZE} ${SIZE}`, role: "img", "aria-label": "columns of A and their span" });
   const side = h("div", { class: "lx-side" });
+  const table = h("div", { class: "lx-entries" });
+  const entryError = h("div", { class: "lx-entry-error", role: "alert" });
+  // Announced to screen readers whenever the readout changes.
+  const status = h("div", { class: "lx-readout", role: "status", "aria-live": "polite" });
+  side.append(table, entryError, status);
   root.append(h("div", { class: "lx-row" }, [svg, side]));
   root.append(h("p", { class: "lx-hint" }, ""));
 
@@ -123,8 +146,8 @@ function render({ model, el }) {
     );
     root.querySelector(".lx-hint").textContent =
       f.m === 2
-        ? `Drag an arrow's tip (it snaps to steps of ${SNAP}) or type entries.`
-        : `Type entries, or drag an arrow's tip in the plane of the screen (snaps to ${SNAP}); drag the background to turn the view.`;
+        ? `Drag an arrow's tip (it snaps to steps of ${SNAP}), or Tab to it and use the arrow keys, or type entries (fractions like 1/2 are fine).`
+        : `Type entries, or drag an arrow's tip in the plane of the screen (snaps to ${SNAP}; Tab to it for arrow keys and Page Up/Down); drag the background to turn the view.`;
   }
 
   function entries() {
@@ -133,9 +156,11 @@ function render({ model, el }) {
     table.append(h("tr", {}, [h("th", {}, ""), ...M[0].map((_, j) => h("th", { style: `color:${COLORS[j % 4]}` }, `a${j + 1}`))]));
     for (let i = 0; i < m; i++) {
       const cells = M[i].map((x, j) =>
+        // Text, not type=number: "1/2" and "2,5" are read as a person means them,
+        // and the entry shows exactly what the matrix holds.
         h("td", {}, h("input", {
-          type: "number", step: "any", value: fmt(x).replace("\u2212", "-"), "data-row": i, "data-col": j,
-          "aria-label": `A[${i + 1}, ${j + 1}]`,
+          type: "text", inputmode: "decimal", autocomplete: "off", spellcheck: "false", value: exact(x), title: exact(x),
+          "data-row": i, "data-col": j, "data-focus-key": `entry-${i}-${j}`, "aria-label": `A[${i + 1}, ${j + 1}]`,
           onchange: (e) => commit(e.target, i, j),
           // JupyterLab handles Enter itself, so commit on keydown too.
           onkeydown: (e) => e.key === "Enter" && commit(e.target, i, j),
@@ -147,11 +172,31 @@ function render({ model, el }) {
   }
 
   function commit(input, i, j) {
-    const v = parseFloat(input.value);
-    if (!Number.isFinite(v)) return update(); // restore the entry
-    if (v === matrix()[i][j]) return;
+    const read = parseNumber(input.value);
+    if ("error" in read) {
+      // Keep what was typed so it can be corrected; say what is wrong.
+      input.setAttribute("aria-invalid", "true");
+      entryError.textContent = `A[${i + 1}, ${j + 1}]: ${read.error}`;
+      return;
+    }
+    input.removeAttribute("aria-invalid");
+    entryError.textContent = "";
+    if (read.value === matrix()[i][j]) return (input.value = exact(read.value));
     const next = matrix().map((row) => row.slice());
-    next[i][j] = v;
+    next[i][j] = read.value;
+    setMatrix(next);
+  }
+
+  // Arrow keys move the focused tip by one snap step.
+  function nudge(e, j) {
+    const m = matrix().length;
+    const steps = { ArrowRight: [0, 1], ArrowLeft: [0, -1], ArrowUp: [1, 1], ArrowDown: [1, -1], PageUp: [2, 1], PageDown: [2, -1] };
+    const step = steps[e.key];
+    if (!step || step[0] >= m) return;
+    e.preventDefault();
+    const [i, sign] = step;
+    const next = matrix().map((row) => row.slice());
+    next[i][j] = Math.round((next[i][j] + sign * SNAP) / SNAP) * SNAP;
     setMatrix(next);
   }
 
@@ -161,25 +206,31 @@ function render({ model, el }) {
     const space = r === m ? `all of ℝ${m === 2 ? "²" : "³"}` : `${SPACE_NAMES[r]} in ℝ${m === 2 ? "²" : "³"}`;
     const vec = (v) => `(${v.map(fmt).join(", ")})`;
     const nb = model.get("null_basis") || [];
-    return h("div", { class: "lx-readout" }, [
+    return [
       h("div", {}, [h("b", {}, "rank "), h("span", { "data-field": "rank" }, String(r)),
         h("b", {}, "   nullity "), h("span", { "data-field": "nullity" }, String(nul))]),
       h("div", { "data-field": "rank-nullity" }, `rank + nullity = ${r} + ${nul} = ${n} columns`),
       h("div", {}, [h("b", {}, "Column space: "), h("span", { "data-field": "column-space" }, space)]),
       h("div", {}, [h("b", {}, "Null space: "), h("span", { "data-field": "null-space" },
         nb.length ? `all combinations of ${nb.map(vec).join(" and ")}` : "only the zero vector")]),
-    ]);
+    ];
   }
 
-  function update() {
-    draw();
-    side.replaceChildren(entries(), readout());
-  }
+  // One redraw per batch of model changes, after all of them have arrived.
+  const update = redrawer(root, () => {
+    keepingFocus(root, () => {
+      draw();
+      table.replaceChildren(entries());
+    });
+    status.replaceChildren(...readout());
+  });
 
   // Dragging a tip moves that column; snapping makes exact dependence reachable.
   function startDrag(event, j) {
     event.preventDefault();
     event.stopPropagation();
+    event.currentTarget.focus({ preventScroll: true });
+    frozenReach = reach();
     const f = frame(), rect = svg.getBoundingClientRect(), scale = SIZE / rect.width;
     const start = matrix().map((row) => row[j]);
     const [sx, sy] = [event.clientX, event.clientY];
@@ -193,9 +244,13 @@ function render({ model, el }) {
     const stop = () => {
       window.removeEventListener("pointermove", move);
       window.removeEventListener("pointerup", stop);
+      window.removeEventListener("pointercancel", stop);
+      frozenReach = null;
+      update(); // now rescale to fit
     };
     window.addEventListener("pointermove", move);
     window.addEventListener("pointerup", stop);
+    window.addEventListener("pointercancel", stop);
   }
 
   function startTurn(event) {
@@ -206,7 +261,7 @@ function render({ model, el }) {
       view.yaw += (e.clientX - px) * 0.01;
       view.pitch = Math.max(-1.5, Math.min(1.5, view.pitch + (e.clientY - py) * 0.01));
       [px, py] = [e.clientX, e.clientY];
-      draw();
+      guarded(root, draw)();
     };
     const stop = () => {
       window.removeEventListener("pointermove", move);
@@ -216,13 +271,8 @@ function render({ model, el }) {
     window.addEventListener("pointerup", stop);
   }
 
-  onChange(model, ["matrix", "rank", "col_basis", "null_basis"], update);
+  onChange(model, ["matrix", "rank", "nullity", "col_basis", "null_basis"], update);
   update();
-}
-
-function normalize(v) {
-  const n = Math.hypot(...v);
-  return v.map((x) => x / n);
 }
 
 function orthonormalPair(a, b) {
@@ -230,3 +280,5 @@ function orthonormalPair(a, b) {
   const d = b.reduce((acc, x, i) => acc + x * e1[i], 0);
   return [e1, normalize(b.map((x, i) => x - d * e1[i]))];
 }
+
+lalib.widgets.rank_explorer = { render, derive };

@@ -110,7 +110,47 @@ class RankExplorer(BookWidget):
     def _on_matrix(self, change):
         self._update()
 
+    @classmethod
+    def derive_state(cls, state: dict) -> dict:
+        """Rank, nullity and bases for a state: what the page's ``derive`` computes.
+
+        Examples
+        --------
+        >>> RankExplorer.derive_state({"matrix": [[1, 2], [2, 4]], "tol_rel": TOL_REL})["rank"]
+        1
+        """
+        return describe(state["matrix"], state["tol_rel"])
+
+    @classmethod
+    def random_state(cls, rng: np.random.Generator) -> dict:
+        """A random 2×n or 3×n matrix as a reader makes them, often rank-deficient.
+
+        Half-integer entries (the drag grid), dependent columns, zero rows and
+        columns, and a scale from 1e-150 to 1e150, since a typed entry can be anything.
+
+        Examples
+        --------
+        >>> state = RankExplorer.random_state(np.random.default_rng(0))
+        >>> len(state["matrix"]) in (2, 3) and state["tol_rel"] == TOL_REL
+        True
+        """
+        m, n = int(rng.integers(2, 4)), int(rng.integers(1, 5))
+        A = rng.integers(-6, 7, size=(m, n)) / 2
+        kind = rng.integers(0, 6)
+        if kind == 0 and n > 1:  # a column that is a combination of the others
+            A[:, -1] = A[:, :-1] @ rng.integers(-2, 3, size=n - 1)
+        elif kind == 1:
+            A[rng.integers(0, m)] = 0
+        elif kind == 2:
+            A[:, rng.integers(0, n)] = 0
+        elif kind == 3:  # rank one: every column a multiple of one
+            A = np.outer(rng.integers(-3, 4, size=m), rng.integers(-3, 4, size=n)) / 2
+        if rng.random() < 0.2:
+            A = A * 10.0 ** int(rng.integers(-150, 151))
+        return {"matrix": (A + 0.0).tolist(), "tol_rel": TOL_REL}
+
     def _update(self):
+        # All derived traits in one message, so the page never sees half an update.
         with self.hold_sync():
-            for name, value in describe(self.matrix, self.tol_rel).items():
+            for name, value in self.derive_state({"matrix": self.matrix, "tol_rel": self.tol_rel}).items():
                 setattr(self, name, value)

@@ -8,6 +8,7 @@ different thing: see :mod:`lalib.checks`.)
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from collections.abc import Mapping, Sequence
 
@@ -85,17 +86,30 @@ class MultipleChoice(_SelfCheck):
                          hints={str(k): _text(v, "each hint") for k, v in hints.items()})
 
 
+def _finite_number(x) -> bool:
+    return isinstance(x, numbers.Real) and not isinstance(x, bool) and math.isfinite(x)
+
+
 class NumericAnswer(_SelfCheck):
-    """A question whose answer is a number, accepted within a relative tolerance.
+    """A question whose answer is a number or a vector, accepted within a relative tolerance.
+
+    The page reads what the reader types strictly: ``2``, ``-0.5``, ``1e-3``,
+    fractions such as ``1/2``, decimal commas such as ``2,5``, and for a
+    vector answer ``(1, 2)``, ``[1, 2]`` or ``1, 2``. Anything else ("1abc",
+    "2 apples") gets a message saying what could not be read, never a guess.
+    A wrong answer gets a hint by the kind of mistake (the sign, a power of
+    ten, a fraction upside down, a vector with the right direction but the
+    wrong length, too few digits) before the author's ``hint``.
 
     Parameters
     ----------
     prompt, explanation : str
         As for :class:`MultipleChoice`.
-    answer : float
-        The right number.
+    answer : float or sequence of float
+        The right number, or the right vector.
     tol : float
-        Accept ``|given - answer| <= tol * max(1, |answer|)``; 0 for exact.
+        Accept ``|given - answer| <= tol * max(1, |answer|)`` (for a vector,
+        in each component, with the largest ``|answer_i|``); 0 for exact.
     hint : str, optional
         Shown after a wrong answer.
 
@@ -103,16 +117,30 @@ class NumericAnswer(_SelfCheck):
     --------
     >>> NumericAnswer("Nullity of a 6×6 matrix of rank 4?", answer=2, explanation="6 − 4 = 2.").answer
     2.0
+    >>> NumericAnswer("A vector in N(A)?", answer=(-2, 1), explanation="A(−2, 1) = 0.").answer
+    [-2.0, 1.0]
     """
 
-    answer = t.Float().tag(sync=True)
+    answer = t.Union([t.Float(), t.List(t.Float())]).tag(sync=True)
     tol = t.Float(0.0).tag(sync=True)
     hint = t.Unicode("").tag(sync=True)
 
-    def __init__(self, prompt: str, answer: float, explanation: str, tol: float = 0.0, hint: str = ""):
-        if isinstance(answer, bool) or not isinstance(answer, (int, float)) or not math.isfinite(answer):
-            raise ValueError(f"answer must be a finite number, got {answer!r}")
-        if not isinstance(tol, (int, float)) or not math.isfinite(tol) or tol < 0:
+    def __init__(self, prompt: str, answer: float | Sequence[float], explanation: str, tol: float = 0.0,
+                 hint: str = ""):
+        if hasattr(answer, "__array__") and getattr(answer, "ndim", 1) == 0:
+            answer = answer.item()  # a NumPy scalar is a number
+        if isinstance(answer, Sequence) and not isinstance(answer, str) or hasattr(answer, "__array__"):
+            values = list(answer.tolist() if hasattr(answer, "tolist") else answer)
+            if not values or not all(_finite_number(x) for x in values):
+                raise ValueError(f"answer must be a finite number or a non-empty vector of finite numbers, got {answer!r}")
+            answer = [float(x) for x in values]
+        elif _finite_number(answer):
+            answer = float(answer)
+        else:
+            raise ValueError(f"answer must be a finite number or a non-empty vector of finite numbers, got {answer!r}")
+        if not _finite_number(tol) or tol < 0:
             raise ValueError(f"tol must be a non-negative number, got {tol!r}")
-        super().__init__(kind="number", prompt=_text(prompt, "prompt"), answer=float(answer), tol=float(tol),
+        if not isinstance(hint, str):
+            raise TypeError(f"hint must be a string, got {type(hint).__name__}")
+        super().__init__(kind="number", prompt=_text(prompt, "prompt"), answer=answer, tol=float(tol),
                          explanation=_text(explanation, "explanation"), hint=hint)
