@@ -9,6 +9,8 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from matrices import with_singular_values
+
 from lalib.linalg import (
     as_matrix, canonical_basis, column_space, default_tol, in_span, left_null_space, null_space, nullity,
     rank, row_space, rref, same_span,
@@ -25,13 +27,12 @@ def matrices(draw):
     if kind == "zero":
         return np.zeros((m, n)), 0
     r = k if kind in ("random", "ill_conditioned") else draw(st.integers(0, k))
-    U, _ = np.linalg.qr(rng.standard_normal((m, k)))
-    V, _ = np.linalg.qr(rng.standard_normal((n, k)))
-    # Singular values spread over 1e0..1e-6 when ill-conditioned: still far above rounding.
+    # Singular values spread over 1e0..1e-6 when ill-conditioned: still far above rounding,
+    # so the true rank is known.
     s = np.logspace(0, -6, k) if kind == "ill_conditioned" else rng.uniform(0.5, 2, k)
     s[r:] = 0
     scale = 10.0 ** draw(st.integers(-3, 3))
-    return scale * (U * s) @ V.T, r
+    return scale * with_singular_values(m, n, s, rng), r
 
 
 @settings(max_examples=80, deadline=None)

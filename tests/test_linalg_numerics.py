@@ -13,6 +13,9 @@ import scipy.linalg
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import matrices
+from matrices import kinds, seeds
+
 from lalib import linalg
 from lalib.linalg import (
     ConvergenceWarning,
@@ -31,27 +34,12 @@ EPS = np.finfo(float).eps
 SETTINGS = settings(max_examples=40, deadline=None)
 
 
-# --------------------------------------------------------------------------
-# Matrix factories: a hypothesis-drawn seed and shape drive numpy's generator,
-# so hypothesis explores (and shrinks) kinds, shapes and seeds.
-# --------------------------------------------------------------------------
 def make_matrix(kind: str, m: int, n: int, seed: int) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    if kind == "random":
-        return rng.standard_normal((m, n))
-    if kind == "rank_deficient":
-        r = max(1, min(m, n) - 1 - seed % 2)
-        return rng.standard_normal((m, r)) @ rng.standard_normal((r, n))
-    if kind == "ill_conditioned":  # condition number 1e10
-        k = min(m, n)
-        U, _ = np.linalg.qr(rng.standard_normal((m, k)))
-        V, _ = np.linalg.qr(rng.standard_normal((n, k)))
-        return (U * np.logspace(0, -10, k)) @ V.T
-    raise AssertionError(kind)
+    """The shared factory at this file's difficulty: rank min(m, n) - 1 or - 2, condition number 1e10."""
+    rank = max(1, min(m, n) - 1 - seed % 2)
+    return matrices.make_matrix(kind, m, n, seed, rank=rank, sv_range=(1.0, 1e-10))
 
 
-kinds = st.sampled_from(["random", "rank_deficient", "ill_conditioned"])
-seeds = st.integers(0, 2**32 - 1)
 dims = st.integers(1, 9)
 
 

@@ -11,31 +11,25 @@ from hypothesis import strategies as st
 from sklearn.datasets import load_digits
 from sklearn.exceptions import NotFittedError
 
+import matrices
+from matrices import kinds, seeds
+
 from lalib.pca import PCA
 
 SETTINGS = settings(max_examples=30, deadline=None)
 
 
 def make_data(kind: str, n: int, p: int, seed: int) -> np.ndarray:
+    """The shared test matrices with scaled columns, singular values 10 .. 1e-8, far from the origin."""
     rng = np.random.default_rng(seed)
     offset = rng.uniform(-5, 5, p)  # data far from the origin: centering matters
-    if kind == "random":
+    if kind == "random":  # features of different scales
         X = rng.standard_normal((n, p)) * rng.uniform(0.1, 3, p)
-    elif kind == "rank_deficient":
-        r = max(1, min(n, p) // 3)
-        X = rng.standard_normal((n, r)) @ rng.standard_normal((r, p))
-    elif kind == "ill_conditioned":
-        k = min(n, p)
-        U, _ = np.linalg.qr(rng.standard_normal((n, k)))
-        V, _ = np.linalg.qr(rng.standard_normal((p, k)))
-        X = (U * np.logspace(1, -8, k)) @ V.T
     else:
-        raise AssertionError(kind)
+        X = matrices.make_matrix(kind, n, p, rng, sv_range=(10.0, 1e-8))
     return X + offset
 
 
-kinds = st.sampled_from(["random", "rank_deficient", "ill_conditioned"])
-seeds = st.integers(0, 2**32 - 1)
 # Tall (n >> p, 'covariance_eigh' under auto), square-ish and wide shapes.
 shapes = st.one_of(
     st.tuples(st.integers(2, 60), st.integers(1, 30)),

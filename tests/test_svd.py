@@ -13,6 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.utils.extmath import randomized_svd as sk_randomized_svd
 
+import matrices
+from matrices import kinds, seeds
+
 from lalib.svd import (
     Compression,
     EckartYoungCheck,
@@ -29,22 +32,10 @@ SETTINGS = settings(max_examples=30, deadline=None)
 
 
 def make_matrix(kind: str, m: int, n: int, seed: int) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    if kind == "random":
-        return rng.standard_normal((m, n))
-    if kind == "rank_deficient":
-        r = max(1, min(m, n) // 3)
-        return rng.standard_normal((m, r)) @ rng.standard_normal((r, n))
-    if kind == "ill_conditioned":  # singular values from 1 down to 1e-12
-        k = min(m, n)
-        U, _ = np.linalg.qr(rng.standard_normal((m, k)))
-        V, _ = np.linalg.qr(rng.standard_normal((n, k)))
-        return (U * np.logspace(0, -12, k)) @ V.T
-    raise AssertionError(kind)
+    """The shared factory at this file's difficulty: rank min(m, n) // 3, singular values 1 .. 1e-12."""
+    return matrices.make_matrix(kind, m, n, seed, sv_range=(1.0, 1e-12))
 
 
-kinds = st.sampled_from(["random", "rank_deficient", "ill_conditioned"])
-seeds = st.integers(0, 2**32 - 1)
 # Square, tall and wide shapes.
 shapes = st.tuples(st.integers(1, 40), st.integers(1, 40))
 
