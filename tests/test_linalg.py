@@ -125,3 +125,35 @@ def test_bad_tolerance_is_named():
         rank(np.eye(2), tol=-1)
     with pytest.raises(ValueError, match="tol must be"):
         null_space(np.eye(2), tol=float("nan"))
+
+
+def test_default_tol_is_the_one_rank_tolerance_with_an_optional_relative_level():
+    A = np.diag([4.0, 1e-9, 1e-12])
+    s = np.linalg.svd(A, compute_uv=False)
+    assert default_tol(A) == default_tol(A, s) == 4.0 * 3 * np.finfo(float).eps
+    assert default_tol(A, s, rtol=1e-10) == 4e-10  # the rank widget's snapping level
+    assert rank(A, tol=default_tol(A, rtol=1e-10)) == 2
+    assert rank(A) == 3
+    for bad in (-1.0, np.inf, "1e-10"):
+        with pytest.raises(ValueError, match="rtol must be a non-negative finite number"):
+            default_tol(A, rtol=bad)
+
+
+def test_package_keeps_every_public_name_and_documents_its_submodules():
+    import importlib
+
+    import lalib.linalg as pkg
+
+    submodules = ["subspaces", "projection", "eigen", "functions"]
+    for name in submodules:
+        mod = importlib.import_module(f"lalib.linalg.{name}")
+        assert mod.__doc__ and len(mod.__doc__.strip()) > 40, name
+        assert f":mod:`.{name}`" in pkg.__doc__
+        for public in mod.__all__:
+            assert getattr(pkg, public) is getattr(mod, public) and public in pkg.__all__
+    for name in ["as_matrix", "default_tol", "rank", "nullity", "column_space", "row_space", "null_space",
+                 "left_null_space", "rref", "canonical_basis", "in_span", "same_span", "project_onto_vector",
+                 "project_onto_subspace", "gram_schmidt", "orthogonality_error", "power_iteration",
+                 "diagonalize", "matrix_power", "matrix_exp", "expm", "ConvergenceWarning"]:
+        assert name in pkg.__all__ and hasattr(pkg, name), name
+    assert len(set(pkg.__all__)) == len(pkg.__all__)

@@ -501,3 +501,38 @@ def test_ratings_subsets_keep_timestamps_and_check_lengths():
     assert data[[2, 0]].timestamps.tolist() == [30, 10]
     with pytest.raises(ValueError, match="timestamps must have the same length"):
         Ratings([1], [2], [3], timestamps=[1, 2])
+
+
+def test_package_keeps_every_public_name_and_documents_its_submodules():
+    import importlib
+
+    import lalib.recsys as pkg
+
+    for name in ["data", "metrics", "baselines", "als", "factorization"]:
+        mod = importlib.import_module(f"lalib.recsys.{name}")
+        assert mod.__doc__ and len(mod.__doc__.strip()) > 40, name
+        assert f":mod:`.{name}`" in pkg.__doc__
+        for public in mod.__all__:
+            assert getattr(pkg, public) is getattr(mod, public) and public in pkg.__all__
+    for name in ["IdMap", "Ratings", "ratings_matrix", "random_split", "per_user_split", "kfold", "rmse", "mae",
+                 "GlobalMean", "BiasBaseline", "MatrixFactorization", "als_step", "make_netflix_like"]:
+        assert name in pkg.__all__ and hasattr(pkg, name), name
+
+
+def test_als_starts_from_svd_randomized_svd_on_the_sparse_matrix(monkeypatch):
+    """recsys has no randomized SVD of its own: large rating matrices go to lalib.svd's, still sparse."""
+    import scipy.sparse as sp
+
+    import lalib.recsys.factorization as factorization
+    from lalib import svd
+
+    calls = []
+
+    def spy(A, k, **kwargs):
+        calls.append((sp.issparse(A), A.shape, k))
+        return svd.randomized_svd(A, k, **kwargs)
+
+    monkeypatch.setattr(factorization, "randomized_svd", spy)
+    data = make_netflix_like(150, 100, rank=3, density=0.2, random_state=0)
+    model = MatrixFactorization(n_components=3, n_epochs=1, random_state=0).fit(data.users, data.items, data.ratings)
+    assert calls == [(True, (len(model.users_), len(model.items_)), 3)]

@@ -348,3 +348,58 @@ def test_eckart_young_errors():
         eckart_young_check(np.eye(3), 1, n_trials=1)
     with pytest.raises(ValueError, match=r"k must be between 1 and min\(m, n\) = 3"):
         eckart_young_check(np.eye(3), 4)
+
+
+# --------------------------------------------------------------------------
+# One sign convention, sparse input
+# --------------------------------------------------------------------------
+@pytest.mark.parametrize("u_based", [True, False])
+def test_svd_flip_makes_complex_pivots_real_and_positive(u_based):
+    rng = np.random.default_rng(0)
+    A = rng.standard_normal((6, 4)) + 1j * rng.standard_normal((6, 4))
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    U2, Vt2 = svd_flip(U, Vt, u_based=u_based)
+    np.testing.assert_allclose((U2 * s) @ Vt2, A, atol=1e-12)
+    ref = U2 if u_based else Vt2.conj().T  # the singular vectors vᵢ are the conjugated rows of Vt
+    pivots = ref[np.argmax(np.abs(ref), axis=0), np.arange(ref.shape[1])]
+    np.testing.assert_allclose(pivots.imag, 0, atol=1e-12)
+    assert np.all(pivots.real > 0)
+
+
+def test_eigenvectors_follow_svd_flips_convention():
+    from lalib.linalg import diagonalize, power_iteration
+
+    A = np.array([[2.0, 1, 0], [1, 3, 1], [0, 1, 4]])
+    for V in (diagonalize(A)[0], power_iteration(A, k=3, random_state=0)[1]):
+        np.testing.assert_array_equal(V, svd_flip(V, V.T)[0])
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc", "coo"])
+@pytest.mark.parametrize("shape", [(120, 70), (70, 120)])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_randomized_svd_sparse_input_matches_dense(fmt, shape, dtype):
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(1)
+    dense = rng.standard_normal((shape[0], 8)) @ rng.standard_normal((8, shape[1]))
+    dense[rng.random(shape) < 0.7] = 0.0  # 30% of a rank-8 matrix: sparse, with a clear top spectrum
+    A = sp.csr_array(dense).asformat(fmt)
+    U, s, Vt = randomized_svd(A, 5, random_state=0, power_iteration_dtype=dtype)
+    Ud, sd, Vtd = randomized_svd(dense, 5, random_state=0, power_iteration_dtype=dtype)
+    atol = 1e-9 if dtype == "float64" else 1e-5  # float32 sums in a different order
+    np.testing.assert_allclose(s, sd, rtol=atol)
+    np.testing.assert_allclose(U, Ud, atol=atol)
+    np.testing.assert_allclose(Vt, Vtd, atol=atol)
+    s_exact = np.linalg.svd(dense, compute_uv=False)[:5]
+    np.testing.assert_allclose(s, s_exact, rtol=1e-3)
+
+
+def test_randomized_svd_sparse_errors_name_the_problem():
+    import scipy.sparse as sp
+
+    with pytest.raises(ValueError, match="A contains NaN or infinity"):
+        randomized_svd(sp.csr_array(np.array([[np.nan, 1.0], [0.0, 1.0]])), 1)
+    with pytest.raises(ValueError, match=r"A must not be empty, got shape \(0, 3\)"):
+        randomized_svd(sp.csr_array((0, 3)), 1)
+    with pytest.raises(ValueError, match=r"k must be between 1 and min\(m, n\) = 2"):
+        randomized_svd(sp.eye_array(2, format="csr"), 3)

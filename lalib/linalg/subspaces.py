@@ -9,6 +9,8 @@ What counts as a zero singular value is decided in one place, :func:`default_tol
 
 from __future__ import annotations
 
+from numbers import Real
+
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -67,7 +69,7 @@ def default_tol(A: np.ndarray, s: np.ndarray | None = None, rtol: float | None =
     smax = float(s.max()) if s.size else 0.0
     if rtol is None:
         return float(smax * max(A.shape) * np.finfo(A.dtype).eps)
-    if not np.isscalar(rtol) or not np.isfinite(rtol) or rtol < 0:
+    if isinstance(rtol, bool) or not isinstance(rtol, Real) or not np.isfinite(rtol) or rtol < 0:
         raise ValueError(f"rtol must be a non-negative finite number, got {rtol!r}")
     return float(smax * rtol)
 
