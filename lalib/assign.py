@@ -15,13 +15,24 @@ list of named transformations (:data:`PIPELINE`), nbgrader-style:
      ``raise`` body. Any other statement in the region is dropped.
 
    ``check`` reports ``...`` and ``NotImplementedError`` as "not answered yet".
-2. *clear outputs* and 3. *strip execution counts*;
-4. *normalise metadata*: cells keep only their ``lalib`` and ``tags`` metadata,
-   the notebook only its kernel, language and a ``lalib`` note naming its source;
-5. *verify no solution is left*: no marker may survive anywhere.
+2. *drop instructor notes*: cells whose ``lalib`` role is ``"instructor"``
+   (where the answer key lives, how to re-check it) are not for students;
+3. *clear outputs* and 4. *strip execution counts*;
+5. *normalise metadata*: cells keep only their ``lalib`` and ``tags`` metadata,
+   the notebook only its kernel, language and a ``lalib`` note naming its
+   source and its exercise-set id (``assignment``, which the grader reads);
+6. *lock check cells*: not editable, not deletable (``metadata.editable`` and
+   ``metadata.deletable``, which JupyterLab honours), since the grader runs
+   the original check of every question whatever the notebook holds;
+7. *verify the check cells*: each reads its question's answer variable, the
+   one the grader reads;
+8. *verify no solution is left*: no marker may survive anywhere.
 
 Output is deterministic (sorted keys, one-space indent, newline at the end),
-so ``lalib assign --check`` can compare bytes.
+so ``lalib assign --check`` can compare bytes. ``--check`` also runs each
+solutions notebook and fails when one of its answers does not pass the
+answer key, the question bank in ``lalib/checks/<set>.py``
+(:func:`key_problems`): the key is the bank, not the notebook.
 """
 
 from __future__ import annotations
@@ -30,6 +41,8 @@ import argparse
 import ast
 import copy
 import json
+import re
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -37,8 +50,9 @@ import nbformat
 
 __all__ = [
     "BEGIN", "END", "SCHEMA", "PIPELINE", "stub_for", "replace_solutions", "clear_outputs",
-    "strip_execution_counts", "normalise_metadata", "verify_no_solutions", "make_exercise",
-    "render", "expected_files", "out_of_sync", "assign", "add_arguments", "main",
+    "strip_execution_counts", "normalise_metadata", "drop_instructor_notes", "lock_check_cells",
+    "verify_check_cells", "verify_no_solutions", "make_exercise", "render", "expected_files", "out_of_sync",
+    "key_problems", "assign", "add_arguments", "main",
 ]
 
 BEGIN = "### BEGIN SOLUTION"
@@ -147,6 +161,11 @@ def replace_solutions(nb: nbformat.NotebookNode) -> None:
                 raise SolutionRegionError(f"cell {index}: {exc}") from None
 
 
+def drop_instructor_notes(nb: nbformat.NotebookNode) -> None:
+    """Remove the cells meant for instructors and authors only (``lalib`` role ``"instructor"``)."""
+    nb.cells = [c for c in nb.cells if c.metadata.get("lalib", {}).get("role") != "instructor"]
+
+
 def clear_outputs(nb: nbformat.NotebookNode) -> None:
     """Remove every output: the student runs the checks."""
     for cell in nb.cells:
@@ -165,14 +184,50 @@ def normalise_metadata(nb: nbformat.NotebookNode) -> None:
     """Keep only the metadata the exercises need; drop timings, widget state, editor state."""
     for cell in nb.cells:
         cell.metadata = {k: v for k, v in cell.metadata.items() if k in ("lalib", "tags")}
-    source = nb.metadata.get("lalib", {}).get("source", "")
+    meta = nb.metadata.get("lalib", {})
+    note = {"schema": SCHEMA, "generated_by": "lalib assign: do not edit, edit the source instead",
+            "source": meta.get("source", "")}
+    if meta.get("assignment"):
+        note["assignment"] = meta["assignment"]
     nb.metadata = {
         "kernelspec": nb.metadata.get("kernelspec", {"name": "python3", "display_name": "Python 3",
                                                      "language": "python"}),
         "language_info": {"name": "python"},
-        "lalib": {"schema": SCHEMA, "generated_by": "lalib assign: do not edit, edit the source instead",
-                  "source": source},
+        "lalib": note,
     }
+
+
+def _is_check(cell) -> bool:
+    return cell.cell_type == "code" and cell.metadata.get("lalib", {}).get("role") == "check"
+
+
+def lock_check_cells(nb: nbformat.NotebookNode) -> None:
+    """Make check cells neither editable nor deletable in JupyterLab (the grader runs the originals anyway)."""
+    for cell in nb.cells:
+        if _is_check(cell):
+            cell.metadata["editable"] = False
+            cell.metadata["deletable"] = False
+
+
+def verify_check_cells(nb: nbformat.NotebookNode) -> None:
+    """Each check cell must be ``check("<id>", <name>)`` with the name its question is graded from."""
+    from lalib.checks import UnknownQuestion, question  # the banks load only when a notebook is made
+
+    for index, cell in enumerate(nb.cells):
+        if not _is_check(cell):
+            continue
+        qid = cell.metadata["lalib"].get("question")
+        match = re.fullmatch(r'\s*check\("([^"]+)", ([A-Za-z_]\w*)\)\s*', cell.source)
+        if not match or match.group(1) != qid:
+            raise SolutionRegionError(f"cell {index}: a check cell must be check(\"{qid}\", <answer variable>), "
+                                      f"got {cell.source.strip()[:80]!r}")
+        try:
+            variable = question(qid).variable
+        except UnknownQuestion as exc:
+            raise SolutionRegionError(f"cell {index}: {exc}") from None
+        if variable and match.group(2) != variable:
+            raise SolutionRegionError(f"cell {index}: {qid} is graded from the variable {variable}, "
+                                      f"but its check reads {match.group(2)}")
 
 
 def verify_no_solutions(nb: nbformat.NotebookNode) -> None:
@@ -184,9 +239,12 @@ def verify_no_solutions(nb: nbformat.NotebookNode) -> None:
 
 PIPELINE: tuple[tuple[str, Callable[[nbformat.NotebookNode], None]], ...] = (
     ("replace solutions with stubs", replace_solutions),
+    ("drop instructor notes", drop_instructor_notes),
     ("clear outputs", clear_outputs),
     ("strip execution counts", strip_execution_counts),
     ("normalise metadata", normalise_metadata),
+    ("lock check cells", lock_check_cells),
+    ("verify the check cells", verify_check_cells),
     ("verify no solution is left", verify_no_solutions),
 )
 
@@ -250,19 +308,76 @@ def out_of_sync(source_dir: Path, dest_dir: Path) -> list[str]:
     return problems
 
 
+_PASSED = re.compile(r"✅ (\S+) passed")
+_RECORDED = re.compile(r"📝 (\S+): recorded for your instructor")
+
+
+def _bank_file(qid: str) -> str:
+    from lalib.checks import BANKS
+    module = BANKS.get(qid.split(".", 1)[0], "")
+    return module.replace(".", "/") + ".py" if module else "the question banks"
+
+
+def key_problems(source_dir: Path | str, timeout: int = 120) -> list[str]:
+    """Run each solutions notebook; one line per answer that does not pass the answer key.
+
+    The key is the question bank (``lalib/checks/<set>.py``), not the
+    notebook: an answer changed in the notebook but not in the bank (or the
+    other way round) shows up here, naming the question and what its check said.
+    """
+    from nbclient import NotebookClient  # only --check needs a kernel
+
+    problems = []
+    for path in sorted(Path(source_dir).glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        with tempfile.TemporaryDirectory() as scratch:
+            client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
+                                    record_timing=False, resources={"metadata": {"path": scratch}})
+            client.execute()
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            errors = [o for o in cell.outputs if o.get("output_type") == "error"]
+            if errors:
+                problems.append(f"{path}: cell {index} raised {errors[0].get('ename')}: "
+                                f"{str(errors[0].get('evalue'))[:200]}")
+                continue
+            if not _is_check(cell):
+                continue
+            qid = cell.metadata["lalib"].get("question", "?")
+            text = "".join(o.get("data", {}).get("text/plain", "") for o in cell.outputs
+                           if o.get("output_type") in ("execute_result", "display_data")).strip("'\" \n")
+            said = _PASSED.fullmatch(text) or _RECORDED.match(text)
+            if not said or said.group(1) != qid:
+                problems.append(f"{path}: the solution of {qid} does not pass the answer key in "
+                                f"{_bank_file(qid)}: {text or 'its check showed nothing'}")
+    return problems
+
+
 def assign(source_dir: Path | str = "solutions", dest_dir: Path | str = "exercises",
-           check: bool = False) -> list[str]:
+           check: bool = False, key: bool = True) -> list[str]:
     """Write (or, with ``check``, only compare) the exercise notebooks.
+
+    Parameters
+    ----------
+    source_dir, dest_dir : path
+        The solutions and the exercises folders.
+    check : bool
+        Write nothing; report every exercise notebook out of sync and, with
+        ``key``, every solution that does not pass the answer key.
+    key : bool
+        With ``check``, run the solutions notebooks against the answer key (needs a kernel).
 
     Returns
     -------
     list of str
-        The problems found: with ``check``, every out-of-sync file; without,
-        only extra files that have no source (they are left alone).
+        The problems found: with ``check``, every out-of-sync file and failing
+        solution; without, only extra files that have no source (they are left alone).
     """
     source_dir, dest_dir = Path(source_dir), Path(dest_dir)
     if check:
-        return out_of_sync(source_dir, dest_dir)
+        problems = out_of_sync(source_dir, dest_dir)
+        return problems + (key_problems(source_dir) if key else [])
     expected = expected_files(source_dir, dest_dir)
     dest_dir.mkdir(parents=True, exist_ok=True)
     for path, text in expected.items():
@@ -274,7 +389,10 @@ def assign(source_dir: Path | str = "solutions", dest_dir: Path | str = "exercis
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``lalib assign`` options."""
     parser.add_argument("--check", action="store_true",
-                        help="write nothing; exit 1 naming each exercise notebook that is out of sync")
+                        help="write nothing; exit 1 naming each exercise notebook that is out of sync and each "
+                             "solution that does not pass the answer key (lalib/checks/<set>.py)")
+    parser.add_argument("--no-key", action="store_true",
+                        help="with --check, skip running the solutions against the answer key")
     parser.add_argument("--source", default="solutions", help="folder of solution notebooks (default: solutions)")
     parser.add_argument("--dest", default="exercises", help="folder of exercise notebooks (default: exercises)")
 
@@ -282,12 +400,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     """Run ``lalib assign``; the exit status is 0 when everything is (now) in sync."""
     try:
-        problems = assign(args.source, args.dest, check=args.check)
+        problems = assign(args.source, args.dest, check=args.check, key=not getattr(args, "no_key", False))
     except (FileNotFoundError, SolutionRegionError, nbformat.ValidationError) as exc:
         print(f"lalib assign: {exc}")
         return 2
     for line in problems:
         print(line)
     if args.check and not problems:
-        print(f"{args.dest}/ is in sync with {args.source}/")
+        print(f"{args.dest}/ is in sync with {args.source}/"
+              + ("" if getattr(args, "no_key", False) else ", and every solution passes the answer key"))
     return 1 if problems else 0

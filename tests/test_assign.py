@@ -34,7 +34,61 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def test_check_passes_on_the_repository(monkeypatch, capsys):
     monkeypatch.chdir(ROOT)
     assert cli.main(["assign", "--check"]) == 0
-    assert "in sync" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "in sync" in out and "every solution passes the answer key" in out
+
+
+def test_check_fails_when_a_solution_does_not_pass_the_answer_key(tree, capsys):
+    """Fixing an answer in the notebook alone changes nothing: --check says the key disagrees."""
+    path = tree / "solutions" / "03-rank.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    answer = next(c for c in nb.cells if c.get("id") == "rank-3-answer")
+    answer.source = answer.source.replace("rank_B = 1", "rank_B = 2")
+    nbformat.write(nb, path)
+    assert cli.main(["assign"]) == 0  # the stub is the same, so the exercises are in sync ...
+    assert cli.main(["assign", "--check", "--no-key"]) == 0
+    assert cli.main(["assign", "--check"]) == 1  # ... but the solution no longer passes the key
+    out = capsys.readouterr().out
+    assert "the solution of rank.3 does not pass the answer key in lalib/checks/rank.py" in out
+    assert "❌ rank.3: B has 2 rows" in out
+    assert "rank.1 " not in out and "rank.4 " not in out  # only the failing question is named
+
+
+def test_the_solutions_say_where_the_answer_key_lives_and_the_exercises_do_not():
+    solution = nbformat.read(SOLUTIONS / "03-rank.ipynb", as_version=4)
+    notes = [c for c in solution.cells if c.metadata.get("lalib", {}).get("role") == "instructor"]
+    assert notes and "lalib/checks/rank.py" in notes[0].source and "lalib assign --check" in notes[0].source
+    exercise = nbformat.read(EXERCISES / "03-rank.ipynb", as_version=4)
+    assert not any("answer key" in c.source for c in exercise.cells)
+
+
+def test_the_exercise_set_id_is_copied_from_the_solutions():
+    solution = nbformat.read(SOLUTIONS / "03-rank.ipynb", as_version=4)
+    exercise = nbformat.read(EXERCISES / "03-rank.ipynb", as_version=4)
+    assert solution.metadata["lalib"]["assignment"] == exercise.metadata["lalib"]["assignment"] == "rank"
+
+
+def test_check_cells_are_locked_and_nothing_else_is():
+    nb = nbformat.read(EXERCISES / "03-rank.ipynb", as_version=4)
+    checks = [c for c in nb.cells if c.metadata.get("lalib", {}).get("role") == "check"]
+    assert len(checks) == len([q for q in QUESTIONS if q.startswith("rank.")])
+    for cell in nb.cells:
+        locked = cell in checks
+        assert cell.metadata.get("editable", True) is not locked and cell.metadata.get("deletable", True) is not locked
+    nbformat.validate(nb)  # the keys are nbformat's own
+
+
+@pytest.mark.parametrize("source, error", [
+    ('check("rank.3", rank_D)', "rank.3 is graded from the variable rank_B, but its check reads rank_D"),
+    ('check("rank.3", 1)', "a check cell must be"),
+    ('check("rank.99", rank_B)', "no question 'rank.99'"),
+])
+def test_a_check_cell_must_read_the_variable_the_grader_reads(source, error):
+    qid = source.split('"')[1]
+    cell = nbformat.v4.new_code_cell(source, id="c", metadata={"lalib": {"schema": 1, "question": qid,
+                                                                         "role": "check"}})
+    with pytest.raises(assign.SolutionRegionError, match=error):
+        assign.make_exercise(nbformat.v4.new_notebook(cells=[cell]))
 
 
 def test_generated_exercises_are_byte_identical_to_the_committed_ones(tree):
@@ -66,16 +120,16 @@ def test_changed_solution_makes_check_fail_and_name_the_file(tree, capsys):
     nb.cells[0].source += "\n\nOne more sentence."
     nbformat.write(nb, path)
     before = snapshot(tree / "exercises")
-    assert cli.main(["assign", "--check"]) == 1
+    assert cli.main(["assign", "--check", "--no-key"]) == 1
     out = capsys.readouterr().out
     assert "exercises/03-rank.ipynb: stale" in out
     assert snapshot(tree / "exercises") == before  # --check writes nothing
-    assert cli.main(["assign"]) == 0 and cli.main(["assign", "--check"]) == 0
+    assert cli.main(["assign"]) == 0 and cli.main(["assign", "--check", "--no-key"]) == 0
 
 
 def test_check_names_missing_and_extra_notebooks(tree, capsys):
     (tree / "exercises" / "03-rank.ipynb").rename(tree / "exercises" / "99-orphan.ipynb")
-    assert cli.main(["assign", "--check"]) == 1
+    assert cli.main(["assign", "--check", "--no-key"]) == 1
     out = capsys.readouterr().out
     assert "exercises/03-rank.ipynb: missing" in out
     assert "exercises/99-orphan.ipynb: extra" in out
@@ -93,7 +147,7 @@ def test_exercise_holds_no_solution():
     for leak in ("BEGIN SOLUTION", "END SOLUTION", "rank_D = 4", "np.outer", "[-2, 1, 0]", '"B"', "1,000 numbers"):
         assert leak not in text
     for cell in nb.cells:
-        assert set(cell.metadata) <= {"lalib", "tags"}
+        assert set(cell.metadata) <= {"lalib", "tags", "editable", "deletable"}
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None
     assert nb.metadata["lalib"]["source"] == "solutions/03-rank.ipynb"
@@ -165,8 +219,8 @@ def test_make_exercise_leaves_its_input_alone():
 
 
 def test_command_line_entry_points(tmp_path):
-    for command in ([sys.executable, "-m", "lalib", "assign", "--check"],
-                    [str(Path(sys.executable).parent / "lalib"), "assign", "--check"]):
+    for command in ([sys.executable, "-m", "lalib", "assign", "--check", "--no-key"],
+                    [str(Path(sys.executable).parent / "lalib"), "assign", "--check", "--no-key"]):
         done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stdout + done.stderr
     assert cli.main([]) == 2
