@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,6 +87,22 @@ def _stable_id(path: Path) -> str:
     return value if isinstance(value, str) and value.strip() else path.stem
 
 
+def resolve(name: str, aliases: dict[str, str]) -> str | None:
+    """The stable id a name means: a known alias, or ``NN-<id>`` (a set's old, numbered spelling).
+
+    Examples
+    --------
+    >>> resolve("03-rank", {"07-rank": "rank", "rank": "rank"})
+    'rank'
+    >>> resolve("03-svd", {"rank": "rank"}) is None
+    True
+    """
+    if name in aliases:
+        return aliases[name]
+    match = re.fullmatch(r"\d+-(.+)", name)
+    return aliases.get(match.group(1)) if match and aliases.get(match.group(1)) == match.group(1) else None
+
+
 def assignment_aliases(exercises: Path | None = None) -> dict[str, str]:
     """Every name an exercise set answers to (stable id and file stem) -> its stable id.
 
@@ -147,7 +164,7 @@ def load_assignment(assignment: str, exercises: Path | None = None) -> Assignmen
         If there is no such exercise set (the message lists those there are).
     """
     folder = Path(exercises) if exercises else default_exercises()
-    stable = assignment_aliases(folder).get(assignment) if isinstance(assignment, str) else None
+    stable = resolve(assignment, assignment_aliases(folder)) if isinstance(assignment, str) else None
     path = _file_of(stable, folder) if stable else None
     if path is None:
         raise ValueError(f"no exercise set {assignment!r} in {folder}; there are: "
@@ -264,11 +281,14 @@ def detect_assignment(nb: dict, file_name: str, known) -> str:
         for value in (meta.get("assignment"), meta.get("source"), meta.get("chapter")):
             if isinstance(value, str):
                 for name in (value, Path(value).stem):
-                    if name in aliases:
-                        return aliases[name]
+                    if resolve(name, aliases):
+                        return resolve(name, aliases)
     for name in sorted(aliases, key=len, reverse=True):  # "03-rank-extra" before "03-rank"
         if name in file_name:
             return aliases[name]
+    for match in re.finditer(r"\d+-[\w-]+?(?=\.ipynb$|$)", file_name):  # an old, numbered spelling
+        if resolve(match.group(0), aliases):
+            return resolve(match.group(0), aliases)
     raise InvalidNotebook("cannot tell which exercise set this notebook answers (no lalib metadata, no set's "
                           "name in the file name): grade it with --assignment")
 
@@ -300,7 +320,7 @@ def make_job(nb: dict, assignment: Assignment, seeds: dict[str, int]) -> tuple[d
     for index, cell in code_cells:
         meta = cell["metadata"]["lalib"]
         qid = meta.get("question")
-        if meta.get("role") != "check" and len(cell["source"]) < 500:
+        if (meta.get("role") != "check" or qid not in variables) and len(cell["source"]) < 500:
             call = _as_check_call(cell["source"])
             if call is not None and call[0] in variables and call[0] not in marked and call[1] == variables[call[0]]:
                 qid = call[0]

@@ -15,9 +15,14 @@ then for every job:
    private reference taken before any student code ran, with a generator
    seeded by the grader. It sends one JSON line per event on a private pipe;
 3. the worker relays the child's lines to the grader, prefixed ``C`` (untrusted),
-   and when the child is gone kills every process left in the sandbox, wipes
-   the scratch directory and reports ``W {"type": "exit", ...}``. The child
-   never holds the worker's stdout, so it cannot forge a ``W`` line.
+   and when the child is gone kills every process left in the sandbox,
+   releases what could outlive them (System V shared memory, semaphores and
+   message queues, files in ``/dev/shm``), wipes the scratch area (first
+   making every directory in it writable again, so ``chmod 0`` cannot keep a
+   file there) and reports ``W {"type": "exit", "clean": ..., ...}``; when
+   the wipe is not verified complete, the grader starts a new worker, with a
+   new ``/tmp``, for the next job. The child never holds the worker's stdout,
+   so it cannot forge a ``W`` line.
 
 No verdict is computed here: the grader judges the plain data in its own
 process. Student code can corrupt its own records, which only ever costs
@@ -142,9 +147,15 @@ def child_main(channel: int, sandboxed: bool) -> None:  # pragma: no cover - run
         os.dup2(null, fd)
     os.close(null)
     limits = job["limits"]
-    scratch = os.path.join(SCRATCH_ROOT, "job")
-    os.makedirs(scratch, exist_ok=True)
+    # A directory no earlier job can have touched: a leftover cannot break this one.
+    scratch = os.path.join(SCRATCH_ROOT, f"job-{_getpid()}-{os.urandom(4).hex()}")
+    os.mkdir(scratch, 0o700)
     os.chdir(scratch)
+    try:  # when memory runs out in the sandbox's cgroup, the student's processes go first, not the worker
+        with open("/proc/self/oom_score_adj", "w") as fh:
+            fh.write("1000")
+    except OSError:
+        pass
     _limit(resource.RLIMIT_CORE, 0)
     _limit(resource.RLIMIT_AS, int(limits["memory_mb"]) << 20)
     _limit(resource.RLIMIT_NPROC, int(limits["processes"]))
@@ -218,16 +229,77 @@ def _kill_everyone_else() -> None:
         pass
 
 
-def _wipe_scratch() -> None:
-    for entry in os.listdir(SCRATCH_ROOT):
-        path = os.path.join(SCRATCH_ROOT, entry)
+def _make_removable(top: str) -> None:
+    """Give every directory under ``top`` back its owner's rwx bits (a student may have removed them)."""
+    try:
+        os.chmod(top, 0o700)
+    except OSError:
+        pass
+    try:
+        entries = os.listdir(top)
+    except OSError:
+        return
+    for entry in entries:
+        path = os.path.join(top, entry)
+        if os.path.isdir(path) and not os.path.islink(path):
+            _make_removable(path)
+
+
+def _wipe(root: str, keep_root: bool = True) -> bool:
+    """Remove everything in ``root``; True when it is verified empty afterwards."""
+    try:
+        entries = os.listdir(root)
+    except OSError:
+        return False
+    for entry in entries:
+        path = os.path.join(root, entry)
         try:
             if os.path.isdir(path) and not os.path.islink(path):
+                _make_removable(path)
                 shutil.rmtree(path, ignore_errors=True)
             else:
                 os.unlink(path)
         except OSError:
             pass
+    try:
+        return not os.listdir(root)
+    except OSError:
+        return False
+
+
+def _wipe_scratch(sandboxed: bool) -> bool:
+    """Empty the scratch area (and, in the sandbox's own /dev, /dev/shm); whether verified empty."""
+    clean = _wipe(SCRATCH_ROOT)
+    if sandboxed and os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK):
+        clean = _wipe("/dev/shm") and clean
+    return clean
+
+
+def release_ipc() -> bool:
+    """Remove every System V shared-memory segment, semaphore set and message queue this user may remove.
+
+    They live in the sandbox's IPC namespace, not in any process, so they would
+    outlive the job (holding memory, and readable by the next one). Returns
+    whether none is left.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:  # pragma: no cover
+        return False
+    ok = True
+    for table, remove in (("shm", lambda i: libc.shmctl(i, 0, None)),        # IPC_RMID = 0
+                          ("sem", lambda i: libc.semctl(i, 0, 0)),
+                          ("msg", lambda i: libc.msgctl(i, 0, None))):
+        try:
+            with open(f"/proc/sysvipc/{table}") as fh:
+                rows = fh.read().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            fields = row.split()
+            if len(fields) > 1 and fields[1].isdigit() and remove(int(fields[1])) != 0:
+                ok = False
+    return ok
 
 
 def _drop_privileges(uid: int) -> None:
@@ -283,8 +355,9 @@ def worker_main(argv: list[str]) -> int:  # pragma: no cover - runs in the sandb
         emit(b"W", _dumps({"type": "started", "pid": pid}).encode())
         status = _relay(r, pid, emit, sandboxed)
         os.close(r)
-        _wipe_scratch()
-        emit(b"W", _dumps({"type": "exit", **status}).encode())
+        clean = release_ipc() if sandboxed else True
+        clean = _wipe_scratch(sandboxed) and clean
+        emit(b"W", _dumps({"type": "exit", "clean": clean, **status}).encode())
 
 
 def _peek_open(fd: int) -> bool:

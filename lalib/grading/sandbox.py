@@ -10,13 +10,22 @@ started inside bubblewrap with
   child's scratch directory, wiped after every submission);
 * new PID, network, IPC and UTS namespaces (no network at all) and
   ``--die-with-parent``, ``--new-session``;
+* a seccomp filter that refuses to create user namespaces (``unshare`` and
+  ``clone`` with ``CLONE_NEWUSER``), the door to most kernel attack surface;
 * when the grader runs as root, the worker drops to an unprivileged user id
-  of its own, so that process limits apply.
+  of its own, drawn at random per grading run (it reveals nothing of the
+  grader, and no two workers share one), so that process limits apply;
+* where the machine has a usable memory cgroup (v2, or v1's memory
+  controller), its own group bounding the whole sandbox's memory, shared
+  memory and tmpfs included (:mod:`lalib.grading.cgroup`).
 
 Inside, each submission runs in a forked child with limits on address space,
 processes, CPU time, file size and open files, and a per-cell alarm. From
 outside, the grader enforces the per-cell and the wall-clock limit by killing
-the whole sandbox, then starts a fresh one for the next submission.
+the whole sandbox, then starts a fresh one for the next submission. It kills
+only through handles it owns: the bubblewrap process it started (whose death
+ends the sandbox's PID namespace) and the sandbox's cgroup; never a process
+number reported from inside the sandbox.
 
 Without bubblewrap the worker runs with the resource limits only, and
 :func:`isolation_report` says exactly what that leaves open.
@@ -26,10 +35,13 @@ from __future__ import annotations
 
 import json
 import os
+import platform
+import secrets
 import select
 import shutil
 import signal
 import site
+import struct
 import subprocess
 import sys
 import tempfile
@@ -40,14 +52,19 @@ from functools import lru_cache
 from pathlib import Path
 
 import lalib
+from lalib.grading import cgroup
 
 __all__ = ["Limits", "RunResult", "Sandbox", "SandboxError", "bwrap_available", "isolation_report"]
 
 RUNNER = Path(__file__).with_name("runner.py")
 RUNNER_IN_SANDBOX = "/opt/lalib-grader/runner.py"
 GRACE = 3.0                 # seconds past the in-process alarm before the grader kills
-DATA_CAP = 64 << 20         # bytes of records accepted from one submission
+DATA_CAP = 16 << 20         # bytes of records accepted from one submission
+MAX_RECORDS = 10_000        # records accepted from one submission (an honest one sends about two per cell)
 TMPFS_BYTES = 256 << 20     # size of the sandbox's /tmp
+WORKER_MB = 512             # the warm worker's own memory, on top of the submission's limit, in its cgroup
+#: A random base per grading run: the sandbox's uid says nothing about the grader, and slots never share one.
+UID_BASE = 1_000_000_000 + secrets.randbelow(1_000_000) * 1024
 ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1",
        "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1"}
 
@@ -111,6 +128,7 @@ class RunResult:
     outcome: str = "finished"
     detail: str = ""
     seconds: float = 0.0
+    memory_exceeded: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -134,10 +152,18 @@ def isolation_report(sandboxed: bool) -> str:
     >>> print(isolation_report(False).splitlines()[0])
     WARNING: bubblewrap (bwrap) is not available: submissions run WITHOUT a sandbox.
     """
+    memory = cgroup.available()
+    if memory:
+        whole = f"the whole sandbox's memory (shared memory and /tmp included) is bounded by a cgroup ({memory})"
+    else:
+        whole = ("NOT bounded: memory held outside a process's address space (memfd, System V shared memory, "
+                 f"up to {TMPFS_BYTES >> 20} MB of /tmp files) and the sum over a submission's processes, because "
+                 "this machine offers no writable memory cgroup (run the grader as root, or delegate a cgroup v2 "
+                 "memory controller to it); System V IPC and /tmp are still emptied between submissions")
     if sandboxed:
         return ("Isolation: bubblewrap. Each submission sees a read-only Python, virtual environment and "
-                "lalib, a private scratch /tmp, no network, its own process namespace; memory, process, "
-                "CPU, file-size, open-file, per-cell and wall-clock limits.")
+                "lalib, a private scratch /tmp, no network, its own process namespace, no user namespaces; "
+                f"memory, process, CPU, file-size, open-file, per-cell and wall-clock limits; {whole}.")
     root = os.geteuid() == 0
     return ("WARNING: bubblewrap (bwrap) is not available: submissions run WITHOUT a sandbox.\n"
             "  Still enforced: memory (address space), CPU time, file size, open files, per-cell and "
@@ -145,6 +171,7 @@ def isolation_report(sandboxed: bool) -> str:
             "  NOT isolated: student code can read any file you can (including solutions/), write anywhere "
             "you can, use the network, and leave processes behind"
             + (", and as root the process limit is not enforced" if root else "") + ".\n"
+            f"  Memory: {whole}.\n"
             "  Install it with: apt-get install -y bubblewrap")
 
 
@@ -165,6 +192,48 @@ def _bwrap_prefix(bwrap: str) -> list[str]:
             cmd += ["--ro-bind", top, top]
     cmd += ["--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache"]
     return cmd
+
+
+def seccomp_program(machine: str | None = None) -> bytes | None:
+    """A classic-BPF seccomp filter refusing user-namespace creation, for ``bwrap --seccomp FD``.
+
+    ``unshare`` and ``clone`` with ``CLONE_NEWUSER`` fail with EPERM;
+    ``clone3`` (whose flags a filter cannot read) fails with ENOSYS, so the C
+    library falls back to ``clone``; system calls of another ABI (i386, x32)
+    fail with EPERM. None on an architecture this table does not know.
+
+    Examples
+    --------
+    >>> len(seccomp_program("x86_64")) % 8, seccomp_program("sparc") is None
+    (0, True)
+    """
+    table = {"x86_64": (0xC000003E, 272, 56, 435), "aarch64": (0xC00000B7, 97, 220, 435)}
+    machine = machine or platform.machine()
+    if machine not in table:
+        return None
+    arch, unshare, clone, clone3 = table[machine]
+    ld, jeq, jge, jset, ret = 0x20, 0x15, 0x35, 0x45, 0x06
+    allow, eperm, enosys = 0x7FFF0000, 0x00050000 | 1, 0x00050000 | 38
+    new_user = 0x10000000
+
+    def op(code: int, k: int, jt: int = 0, jf: int = 0) -> bytes:
+        return struct.pack("<HBBI", code, jt, jf, k)
+    return b"".join([
+        op(ld, 4),                       # 0: architecture
+        op(jeq, arch, 1, 0),             # 1: ours -> 3
+        op(ret, eperm),                  # 2: another ABI
+        op(ld, 0),                       # 3: system call number
+        op(jge, 0x40000000, 7, 0),       # 4: x32 -> 12
+        op(jeq, clone3, 7, 0),           # 5: -> 13
+        op(jeq, unshare, 2, 0),          # 6: -> 9
+        op(jeq, clone, 1, 0),            # 7: -> 9
+        op(ret, allow),                  # 8
+        op(ld, 16),                      # 9: low half of the first argument (the flags)
+        op(jset, new_user, 1, 0),        # 10: -> 12
+        op(ret, allow),                  # 11
+        op(ret, eperm),                  # 12
+        op(ret, enosys),                 # 13
+    ])
 
 
 def _python_paths() -> list[str]:
@@ -208,6 +277,8 @@ class Sandbox:
         self._scratch: str | None = None
         self._buffer = b""
         self._child: int | None = None
+        self._seccomp_fd: int | None = None
+        self.group: cgroup.MemoryGroup | None = None
 
     # --- the worker process -------------------------------------------------------------
     def command(self) -> list[str]:
@@ -222,21 +293,45 @@ class Sandbox:
         cmd += ["--chdir", "/tmp", "--clearenv"]
         for key, value in ENV.items():
             cmd += ["--setenv", key, value]
+        if self._seccomp_fd is not None:
+            cmd += ["--seccomp", str(self._seccomp_fd)]
         cmd += [sys.executable, "-I", "-B", RUNNER_IN_SANDBOX, "--sandboxed"]
         if os.geteuid() == 0:
             # A user id of this worker's own: process limits count per user.
-            cmd += ["--uid", str(1_900_000_000 + (os.getpid() % 1_000_000) * 64 + self.slot % 64)]
+            cmd += ["--uid", str(self.uid)]
         return cmd
 
+    @property
+    def uid(self) -> int:
+        """The unprivileged user id this worker runs as when the grader is root."""
+        return UID_BASE + self.slot
+
     def start(self) -> None:
-        """Start the worker and wait until it has imported numpy and lalib."""
+        """Start the worker (in its own memory cgroup where there is one) and wait until it is warm."""
         env = None if self.sandboxed else {**ENV, "HOME": self._scratch or "/tmp"}
+        pass_fds: tuple[int, ...] = ()
+        if self.sandboxed and self._seccomp_fd is None:
+            program = seccomp_program()
+            if program is not None:
+                fd, path = tempfile.mkstemp(prefix="lalib-seccomp-")
+                os.unlink(path)
+                os.write(fd, program)
+                os.lseek(fd, 0, os.SEEK_SET)
+                self._seccomp_fd = fd
+        if self._seccomp_fd is not None:
+            os.lseek(self._seccomp_fd, 0, os.SEEK_SET)
+            pass_fds = (self._seccomp_fd,)
         cmd = self.command()
         if env is not None:
             env["HOME"] = self._scratch
+        if self.group is None:
+            self.group = cgroup.MemoryGroup.create((self.limits.memory_mb + WORKER_MB) << 20, f"slot{self.slot}")
+        if self.group is not None:
+            # The shell joins the group, then becomes the worker: nothing it starts is ever outside the group.
+            cmd = ["/bin/sh", "-c", 'echo $$ > "$0" && exec "$@"', self.group.procs_file, *cmd]
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, env=env, start_new_session=True,
-                                     preexec_fn=None if self.sandboxed else self._preexec)
+                                     pass_fds=pass_fds, preexec_fn=None if self.sandboxed else self._preexec)
         self._buffer = b""
         line = self._read_line(time.monotonic() + 120)
         if line is None or not line.startswith(b"W"):
@@ -252,12 +347,18 @@ class Sandbox:
         """Kill the worker and everything in its sandbox."""
         if self.proc is None:
             return
-        for pgid in (self.proc.pid, self._child):
-            if pgid:
-                try:
-                    os.killpg(pgid, signal.SIGKILL)
-                except OSError:
-                    pass
+        # Our own child, not yet reaped, so its number cannot have been reused; its group is its own
+        # (start_new_session). Its death ends the sandbox's PID namespace and everything in it.
+        targets = [self.proc.pid]
+        if not self.sandboxed and self._child and self.group is None:
+            targets.append(self._child)  # without a sandbox the worker's child has a host process number
+        for pgid in targets:
+            try:
+                os.killpg(pgid, signal.SIGKILL)
+            except OSError:
+                pass
+        if self.group is not None:
+            self.group.kill()
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:  # pragma: no cover
@@ -276,6 +377,12 @@ class Sandbox:
         if self._scratch:
             shutil.rmtree(self._scratch, ignore_errors=True)
             self._scratch = None
+        if self.group is not None:
+            self.group.remove()
+            self.group = None
+        if self._seccomp_fd is not None:
+            os.close(self._seccomp_fd)
+            self._seccomp_fd = None
 
     def __enter__(self) -> Sandbox:
         return self
@@ -305,6 +412,7 @@ class Sandbox:
             self.start()
         job = {**job, "limits": self.limits.for_child()}
         result = RunResult()
+        ooms = self.group.oom_kills() if self.group is not None else 0
         start = time.monotonic()
         try:
             self.proc.stdin.write(json.dumps(job).encode() + b"\n")
@@ -314,7 +422,7 @@ class Sandbox:
             return RunResult(outcome="crashed", detail="the sandbox ended before the notebook started")
         end = start + self.limits.timeout
         cell_end = start + self.limits.cell_timeout + GRACE
-        received = 0
+        received = records = 0
         while True:
             now = time.monotonic()
             line = self._read_line(min(end, cell_end))
@@ -332,9 +440,15 @@ class Sandbox:
             received += len(line)
             if received > DATA_CAP:
                 self.kill()
-                result.outcome, result.detail = "crashed", "the notebook sent more than 64 MB of data"
+                result.outcome, result.detail = "crashed", f"the notebook sent more than {DATA_CAP >> 20} MB of data"
                 break
             if line.startswith(b"C"):
+                records += 1
+                if records > MAX_RECORDS:
+                    self.kill()
+                    result.outcome = "crashed"
+                    result.detail = f"the notebook sent more than {MAX_RECORDS:,} records and was stopped"
+                    break
                 text = line[1:].decode("utf-8", errors="replace")
                 result.lines.append(text)
                 if text.startswith('{"type": "cell"'):
@@ -348,6 +462,8 @@ class Sandbox:
                     self._child = message.get("pid")
                 elif message.get("type") == "exit":
                     self._child = None
+                    if message.get("clean") is False:  # its /tmp or IPC could not be emptied: a new worker next
+                        self.kill()
                     if message.get("dropped"):
                         result.detail = "some of the notebook's data was too large and was dropped"
                     if not any(t.startswith('{"type": "done"') for t in result.lines[-1:]):
@@ -358,6 +474,12 @@ class Sandbox:
                     break
             del now
         result.seconds = time.monotonic() - start
+        if self.group is not None and self.group.oom_kills() > ooms:
+            result.memory_exceeded = True
+            self.kill()  # the OOM killer may have taken the worker's helpers too: start afresh
+            if result.outcome != "finished" or not result.detail:
+                result.detail = (f"the notebook's processes used more than the memory limit "
+                                 f"({self.limits.memory_mb} MiB for the submission) and were stopped")
         return result
 
 
