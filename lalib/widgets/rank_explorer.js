@@ -70,8 +70,9 @@ function render({ model, el }) {
         }),
       );
     }
-    // The tip: a visible dot inside a 44-CSS-pixel target, focusable, moved by arrow keys.
-    const hitRadius = 22 * (SIZE / (svg.getBoundingClientRect().width || SIZE));
+    // The tip: a visible dot inside a 48-CSS-pixel target (44 is the least for a
+    // finger), focusable, moved by arrow keys.
+    const hitRadius = 24 * (SIZE / (svg.clientWidth || SIZE));
     const where = `(${tip.map(fmt).join(", ")})`;
     const keys = f.m === 2 ? "arrow keys move it" : "arrow keys and Page Up/Down move it";
     g.append(
