@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from lalib.widgets import MultipleChoice, NumericAnswer, RankExplorer
 from lalib.widgets.rank_explorer import describe
@@ -89,3 +90,109 @@ def test_math_in_a_prompt_is_typeset_with_the_book_mathjax(offline_page, tmp_pat
     offline_page.goto(page.as_uri())
     offline_page.locator(".lx-prompt mjx-container").first.wait_for(timeout=10_000)
     assert "$" not in offline_page.locator(".lx-prompt").inner_text()
+
+
+def feedback_after(quiz, text):
+    quiz.locator("input").fill(text)
+    quiz.locator(".lx-check").click()
+    fb = quiz.locator(".lx-feedback")
+    return fb.get_attribute("data-state"), fb.inner_text()
+
+
+def test_numeric_answers_parse_strictly_and_hint_by_kind_of_mistake(offline_page, tmp_path):
+    number = NumericAnswer("What is 3/2?", 1.5, "Three halves.", hint="Divide.")
+    integer = NumericAnswer("Nullity?", 2, "Two free columns.")
+    vector = NumericAnswer("A special solution?", [-2, 1], "A(−2, 1) = 0.")
+    offline_page.goto(widget_page(tmp_path, number, integer, vector))
+    q = [offline_page.locator(".lx-quiz").nth(i) for i in range(3)]
+    # What is not a number is refused, said so, and not counted as an attempt.
+    for text in ("1abc", "2 apples", "1,000", "1/0", "(1, 2)"):
+        state, said = feedback_after(q[0], text)
+        assert state == "unreadable" and "read" in said.lower(), (text, said)
+        assert q[0].locator("input").get_attribute("aria-invalid") is not None
+    assert feedback_after(q[0], "1,5")[0] == "right"  # a decimal comma
+    assert feedback_after(q[0], "3/2")[0] == "right"  # a fraction
+    assert feedback_after(q[0], " −1.5 ")[1].startswith("Not quite. Check the sign.")
+    assert "factor of 10" in feedback_after(q[1], "20")[1]
+    assert "upside down" in feedback_after(q[1], "1/2")[1]
+    assert "exact" in feedback_after(q[1], "2.001")[1]
+    assert feedback_after(q[1], "2")[0] == "right"
+    # Vectors: (a, b), [a, b] or a, b; the length and direction are diagnosed.
+    assert feedback_after(q[2], "(−2, 1)")[0] == "right" and feedback_after(q[2], "[-2, 1]")[0] == "right"
+    assert feedback_after(q[2], "-2, 1")[0] == "right"
+    assert "Right direction" in feedback_after(q[2], "(4, -2)")[1]
+    state, said = feedback_after(q[2], "(1, 2, 3)")
+    assert state == "unreadable" and "2 components" in said
+    assert "vector" in feedback_after(q[2], "5")[1]
+    assert offline_page.errors == []
+
+
+def test_multiple_choice_is_a_fieldset_named_by_its_question(offline_page, tmp_path):
+    mc = MultipleChoice("Which is independent?", ["(1, 2), (2, 4)", "(1, 0), (0, 1)"], 1, "No multiples.")
+    offline_page.goto(widget_page(tmp_path, mc))
+    fieldset = offline_page.locator(".lx-quiz fieldset")
+    assert fieldset.locator("legend").inner_text() == "Which is independent?"
+    assert fieldset.locator("input[type=radio]").count() == 2
+    # Its accessible name is the question.
+    assert offline_page.get_by_role("group", name="Which is independent?").count() == 1
+    offline_page.get_by_role("radio", name="B. (1, 0), (0, 1)").check()
+    offline_page.locator(".lx-check").click()
+    assert offline_page.locator(".lx-feedback").get_attribute("data-correct") == "true"
+
+
+def luminance(rgb: str) -> float:
+    r, g, b = (int(x) / 255 for x in rgb[rgb.index("(") + 1:rgb.index(")")].split(",")[:3])
+    lin = lambda c: c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4  # noqa: E731
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+
+
+def contrast(a: str, b: str) -> float:
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+# The book theme's own dark-mode rule for HTML output (pydata-sphinx-theme): a light slab.
+PYDATA_SLAB = ('html[data-theme="dark"] .bd-content div.cell_output .text_html:not(:has(table.dataframe))'
+               " { background-color: rgb(206, 214, 221); color: rgb(34, 40, 50); border-radius: .25rem }")
+
+
+@pytest.mark.parametrize("theme", ["light", "dark-book", "dark-lab"])
+def test_widgets_are_readable_in_light_and_dark_themes(offline_page, tmp_path, theme):
+    widgets = [RankExplorer([[1, 2], [2, 4]]), NumericAnswer("Rank?", 1, "One.")]
+    outputs = "".join(f'<div class="cell_output"><div class="output text_html">{w.static_html()}</div></div>'
+                      for w in widgets)
+    html_attr = ' data-theme="dark"' if theme == "dark-book" else ""
+    body_attr = ' data-jp-theme-light="false"' if theme == "dark-lab" else ""
+    page_bg = "rgb(255, 255, 255)" if theme == "light" else "rgb(18, 18, 18)"
+    page = tmp_path / "theme.html"
+    page.write_text(f"<!doctype html><html{html_attr}><meta charset='utf-8'><style>{PYDATA_SLAB} "
+                    f"body {{ background: {page_bg}; color: {'#222' if theme == 'light' else '#ced6dd'} }}</style>"
+                    f"<body{body_attr}><div class='bd-content'>{outputs}</div>")
+    offline_page.goto(page.as_uri())
+    colours = offline_page.evaluate("""() => {
+        const cs = (sel) => getComputedStyle(document.querySelector(sel));
+        const bg = (el) => { for (; el; el = el.parentElement) { const c = getComputedStyle(el).backgroundColor;
+            if (c !== 'rgba(0, 0, 0, 0)') return c; } return 'rgb(255, 255, 255)'; };
+        return { text: cs('.lx-quiz').color, quizBg: bg(document.querySelector('.lx-quiz')),
+                 input: cs('.lx-number').color, inputBg: cs('.lx-number').backgroundColor,
+                 entry: cs('.lx-matrix input').color, entryBg: cs('.lx-matrix input').backgroundColor,
+                 label: cs('.lx-label').fill, plotBg: bg(document.querySelector('.lx-plot')) };
+    }""")
+    assert contrast(colours["text"], colours["quizBg"]) >= 4.5, colours
+    assert contrast(colours["input"], colours["inputBg"]) >= 4.5, colours
+    assert contrast(colours["entry"], colours["entryBg"]) >= 4.5, colours
+    assert contrast(colours["label"], colours["plotBg"]) >= 4.5, colours
+    if theme != "light":  # no light slab under a widget on a dark page
+        assert luminance(colours["quizBg"]) < 0.1 and luminance(colours["plotBg"]) < 0.1, colours
+
+
+def test_quizzes_print_their_question_and_options(offline_page, tmp_path):
+    mc = MultipleChoice("Which is independent?", ["(1, 2), (2, 4)", "(1, 0), (0, 1)"], 1, "No multiples.")
+    num = NumericAnswer("Nullity of a 6×6 matrix of rank 4?", 2, "6 − 4 = 2.")
+    offline_page.goto(widget_page(tmp_path, mc, num))
+    offline_page.emulate_media(media="print")
+    assert offline_page.locator("legend").is_visible() and offline_page.locator(".lx-option").nth(1).is_visible()
+    assert offline_page.get_by_text("Nullity of a 6×6 matrix of rank 4?").is_visible()
+    assert offline_page.locator(".lx-number").is_visible()  # a line to write the answer on
+    assert not offline_page.locator(".lx-check").first.is_visible()
+    assert offline_page.pdf()[:4] == b"%PDF"
