@@ -22,7 +22,6 @@ contrast normalized first.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from numbers import Integral
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -30,7 +29,7 @@ from sklearn.base import BaseEstimator
 
 from lalib.exceptions import NotFittedError
 from lalib.pca import PCA
-from lalib.validation import as_finite_array, check_int, check_random_state
+from lalib.validation import as_finite_array, check_int, check_random_state, is_integer
 
 __all__ = [
     "Eigenfaces",
@@ -319,7 +318,7 @@ class FaceDetector(BaseEstimator):
         F = self._prepare(faces, "faces")
         n = len(F)
         cv, k = self.cv, self.n_components
-        if isinstance(cv, bool) or not isinstance(cv, Integral) or not 2 <= cv <= n:
+        if not is_integer(cv) or not 2 <= cv <= n:
             raise ValueError(f"cv must be an integer between 2 and the number of faces ({n}), got cv={cv!r}")
         kmax = min(n - int(np.ceil(n / cv)), F[0].size)
         k = check_int(k, "n_components", 1, kmax,

@@ -23,7 +23,7 @@ and the same choice of algorithm, so the two agree to rounding error.
 
 from __future__ import annotations
 
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 import scipy.linalg
@@ -32,7 +32,7 @@ from sklearn.base import BaseEstimator
 
 from lalib.exceptions import NotFittedError
 from lalib.svd import randomized_svd, svd_flip
-from lalib.validation import as_matrix
+from lalib.validation import as_matrix, is_integer
 
 __all__ = ["PCA"]
 
@@ -125,9 +125,9 @@ class PCA(BaseEstimator):
         kmax = min(n_samples, n_features)
         if nc is None:
             return kmax
-        if isinstance(nc, bool) or not isinstance(nc, (Integral, Real)):
+        if isinstance(nc, bool) or not isinstance(nc, Real):
             raise TypeError(f"n_components must be an int, a float in (0, 1) or None, got {nc!r}")
-        if isinstance(nc, Integral):
+        if is_integer(nc):
             if not 1 <= nc <= kmax:
                 raise ValueError(
                     f"n_components must be between 1 and min(n_samples, n_features) = {kmax} "

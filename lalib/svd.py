@@ -16,7 +16,6 @@ instead of ``m n``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from numbers import Integral
 from typing import Iterable
 
 import numpy as np
@@ -24,7 +23,7 @@ import scipy.linalg
 import scipy.sparse as sp
 from numpy.typing import ArrayLike
 
-from lalib.validation import as_matrix, check_int, check_random_state
+from lalib.validation import as_matrix, check_int, check_random_state, is_integer
 
 __all__ = [
     "svd_flip",
@@ -218,13 +217,13 @@ def randomized_svd(
         raise TypeError("A must be real for randomized_svd, got a complex matrix")
     m, n = M.shape
     k = _check_k(k, M.shape)
-    if isinstance(n_oversamples, bool) or not isinstance(n_oversamples, Integral) or n_oversamples < 0:
+    if not is_integer(n_oversamples) or n_oversamples < 0:
         raise ValueError(f"n_oversamples must be a non-negative integer, got {n_oversamples!r}")
     if isinstance(n_iter, str):
         if n_iter != "auto":
             raise ValueError(f"n_iter must be a non-negative integer or 'auto', got {n_iter!r}")
         n_iter = 7 if k < 0.1 * min(m, n) else 4
-    elif isinstance(n_iter, bool) or not isinstance(n_iter, Integral) or n_iter < 0:
+    elif not is_integer(n_iter) or n_iter < 0:
         raise ValueError(f"n_iter must be a non-negative integer or 'auto', got {n_iter!r}")
     if power_iteration_dtype not in ("float32", "float64"):
         raise ValueError(
@@ -501,7 +500,7 @@ def eckart_young_check(
     if np.iscomplexobj(M):
         raise TypeError("A must be real for eckart_young_check, got a complex matrix")
     k = _check_k(k, M.shape)
-    if isinstance(n_trials, bool) or not isinstance(n_trials, Integral) or n_trials < 2:
+    if not is_integer(n_trials) or n_trials < 2:
         raise ValueError(f"n_trials must be an integer >= 2, got {n_trials!r}")
     rng = check_random_state(random_state)
     m, n = M.shape

@@ -2,7 +2,8 @@
 
 * :func:`as_matrix` and :func:`as_vector`: finite float (or complex) arrays
   of the right dimension, with errors naming the argument and its shape;
-* :func:`check_int`: an integer argument within bounds (``bool`` is refused);
+* :func:`is_integer` and :func:`check_int`: what counts as an integer
+  argument (any integral type but ``bool``), and one within bounds;
 * :func:`check_random_state`: the one random generator rule: ``None``, an
   ``int`` seed or a :class:`numpy.random.Generator`.
 """
@@ -14,7 +15,7 @@ from numbers import Integral
 import numpy as np
 from numpy.typing import ArrayLike
 
-__all__ = ["as_matrix", "as_vector", "as_finite_array", "check_int", "check_random_state"]
+__all__ = ["as_matrix", "as_vector", "as_finite_array", "is_integer", "check_int", "check_random_state"]
 
 
 def as_finite_array(A: ArrayLike, name: str, ndim: int, what: str | None = None) -> np.ndarray:
@@ -120,6 +121,17 @@ def as_vector(v: ArrayLike, name: str = "v") -> np.ndarray:
     return as_finite_array(v, name, ndim=1)
 
 
+def is_integer(value: object) -> bool:
+    """Whether ``value`` is an integer argument: any integral type (numpy's too), but not ``bool``.
+
+    Examples
+    --------
+    >>> is_integer(3), is_integer(np.int8(3)), is_integer(True), is_integer(3.0)
+    (True, True, False, False)
+    """
+    return isinstance(value, Integral) and not isinstance(value, bool)
+
+
 def check_int(value: object, name: str, low: int | None = None, high: int | None = None,
               bounds: str | None = None) -> int:
     """``value`` as a Python ``int`` in ``[low, high]``, or a clear error naming ``name``.
@@ -160,7 +172,7 @@ def check_int(value: object, name: str, low: int | None = None, high: int | None
     ...
     TypeError: k must be an integer, got 2.0 of type float
     """
-    if isinstance(value, bool) or not isinstance(value, Integral):
+    if not is_integer(value):
         raise TypeError(f"{name} must be an integer, got {value!r} of type {type(value).__name__}")
     value = int(value)
     if (low is not None and value < low) or (high is not None and value > high):
@@ -208,6 +220,6 @@ def check_random_state(random_state: object) -> np.random.Generator:
     """
     if isinstance(random_state, np.random.Generator):
         return random_state
-    if random_state is None or (isinstance(random_state, Integral) and not isinstance(random_state, bool)):
+    if random_state is None or is_integer(random_state):
         return np.random.default_rng(random_state)
     raise TypeError(f"random_state must be None, an int or a numpy Generator, got {type(random_state).__name__}")

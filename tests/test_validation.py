@@ -68,3 +68,29 @@ def test_array_validation_names_argument_shape_and_problem():
         as_finite_array(np.full((1, 1, 1), np.inf), "X", ndim=3)
     with pytest.raises(TypeError, match="^X must be numeric, got an array of dtype <U1$"):
         as_matrix([["a"]], "X")
+
+
+def test_is_integer_accepts_numpy_integers_and_refuses_bool():
+    from lalib.validation import is_integer
+
+    assert [is_integer(v) for v in (3, np.int8(3), np.uint64(3), True, np.bool_(True), 3.0, "3", None)] == [
+        True, True, True, False, False, False, False, False]
+
+
+@pytest.mark.parametrize("call, err", [
+    (lambda: svd.randomized_svd(np.eye(3), 1, n_oversamples=True), ValueError),
+    (lambda: svd.eckart_young_check(np.eye(3), 1, n_trials=True), ValueError),
+    (lambda: linalg.power_iteration(np.eye(2), k=True), TypeError),
+    (lambda: linalg.matrix_power(np.eye(2), True), TypeError),
+])
+def test_integer_parameters_refuse_bool(call, err):
+    with pytest.raises(err, match="must be"):
+        call()
+
+
+def test_matrix_factorization_refuses_a_bool_number_of_components():
+    from lalib.recsys import MatrixFactorization
+
+    # True used to pass as 1 factor (isinstance(True, int)); the shared rule refuses it.
+    with pytest.raises(ValueError, match="n_components must be a positive integer, got True"):
+        MatrixFactorization(n_components=True).fit([1, 2], [1, 2], [3, 4])

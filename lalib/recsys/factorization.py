@@ -18,7 +18,7 @@ from lalib.recsys.als import _kl_to_prior, _ridge_rows, _vb_prior, _vb_prior_imp
 from lalib.recsys.baselines import BiasBaseline, GlobalMean, _with_zero
 from lalib.recsys.metrics import _top
 from lalib.svd import randomized_svd
-from lalib.validation import check_random_state
+from lalib.validation import check_random_state, is_integer
 
 __all__ = ["MatrixFactorization"]
 
@@ -130,7 +130,7 @@ class MatrixFactorization(BiasBaseline):
     def _check_params(self) -> None:
         if self.method not in _DEFAULT_EPOCHS:
             raise ValueError(f"method must be one of {sorted(_DEFAULT_EPOCHS)}, got {self.method!r}")
-        if not isinstance(self.n_components, (int, np.integer)) or self.n_components < 1:
+        if not is_integer(self.n_components) or self.n_components < 1:
             raise ValueError(f"n_components must be a positive integer, got {self.n_components!r}")
         if not (isinstance(self.reg, str) and self.reg == "auto"):
             if isinstance(self.reg, str) or not self.reg >= 0:
