@@ -1,4 +1,10 @@
-"""Build submissions for the grading tests from the real exercise set, programmatically."""
+"""Build submissions for the grading tests from the real exercise sets, programmatically.
+
+Nothing here names a chapter: the sets are ``solutions/*.ipynb`` paired with
+``exercises/*.ipynb``, the questions and the variable each check reads come
+from the exercise's check cells, and the points from the question bank. A new
+chapter's files are picked up by themselves.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +14,32 @@ from pathlib import Path
 
 import nbformat
 
+from lalib.checks import question
+from lalib.grading.notebook import load_assignment
+
 ROOT = Path(__file__).resolve().parents[1]
-SOLUTION = ROOT / "solutions" / "03-rank.ipynb"
-EXERCISE = ROOT / "exercises" / "03-rank.ipynb"
-FULL, MAX = 13.0, 15.0  # the honest solutions: everything but the free text (2 points, recorded)
+#: One (solution, exercise) pair per exercise set, in file order.
+SETS = [(s, ROOT / "exercises" / s.name) for s in sorted((ROOT / "solutions").glob("*.ipynb"))
+        if (ROOT / "exercises" / s.name).is_file()]
+SOLUTION, EXERCISE = SETS[0]            # the set the adversarial corpus is built from
+STEM = SOLUTION.stem                    # its file stem, e.g. "03-rank" (submission file names end in it)
+ASSIGNMENT = load_assignment(STEM, ROOT / "exercises")
+#: Question id -> the variable its check reads.
+ANSWER_NAMES = dict(ASSIGNMENT.questions)
+MAX = ASSIGNMENT.max_points
+#: The honest solution's score: everything but the free text (recorded, marked by the instructor).
+FULL = MAX - sum(question(q).points for q in ASSIGNMENT.ids if question(q).kind == "free-text")
 
 _CACHE: dict = {}
+
+
+def of_kind(kind: str) -> list[str]:
+    """The ids of this set's questions of one kind ("number", "choice", "function", ...)."""
+    return [q for q in ASSIGNMENT.ids if question(q).kind == kind]
+
+
+def points(qid: str) -> float:
+    return float(question(qid).points)
 
 
 def load(which: str) -> nbformat.NotebookNode:
@@ -50,9 +76,9 @@ def set_answers(nb, values: dict) -> nbformat.NotebookNode:
     return nb
 
 
-ANSWER_NAMES = {"rank.1": "rank_D", "rank.2": "nullity_D", "rank.3": "rank_B", "rank.4": "column_basis",
-                "rank.5": "x", "rank.6": "null_basis", "rank.7": "independent", "rank.8": "large_null_space",
-                "rank.9": "dims", "rank.10": "M", "rank.11": "rank_by_elimination", "rank.12": "low_rank"}
+def file_name(student: str) -> str:
+    """A Canvas-style file name for this set: ``<student>_1_1_<stem>.ipynb``."""
+    return f"{student}_1_1_{STEM}.ipynb"
 
 
 def write(nb, folder: Path, name: str | bytes) -> Path:

@@ -284,17 +284,23 @@ def collect(source: str | Path, id_pattern: str = DEFAULT_ID_PATTERN) -> list[Su
         if identified and (key not in latest or (number, e[4], e[0]) > latest[key][0]):
             latest[key] = ((number, e[4], e[0]), e[0])
     natural = {key for _, key, _, _ in found}
+    superseded = {e[0]: latest[key][1] for e, key, identified, _ in found
+                  if identified and latest[key][1] != e[0]}
     taken: set[str] = set()
-    out = []
-    for (name, data, problem, loader, _), key, identified, _ in found:
-        superseded = latest[key][1] if identified and latest[key][1] != name else ""
+    keys: dict[str, str] = {}
+    # Keys go first to the submissions that count, so a student's row keeps the plain key.
+    for e, key, _, _ in sorted(found, key=lambda f: f[0][0] in superseded):
         unique, n = key, 1
         while unique in taken or (unique != key and unique in natural):
             n += 1
             unique = f"{key}-{n}"
         taken.add(unique)
+        keys[e[0]] = unique
+    out = []
+    for name, data, problem, loader, _ in (f[0] for f in found):
         if loader is not None:  # a zip member: ``data`` holds its digest; the bytes are read when graded
-            out.append(Submission(unique, name, b"", data, problem, superseded, loader))
+            out.append(Submission(keys[name], name, b"", data, problem, superseded.get(name, ""), loader))
         else:
-            out.append(Submission(unique, name, data, hashlib.sha256(data).hexdigest(), problem, superseded))
+            out.append(Submission(keys[name], name, data, hashlib.sha256(data).hexdigest(), problem,
+                                  superseded.get(name, "")))
     return out
