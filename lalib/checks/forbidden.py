@@ -184,18 +184,19 @@ def blocked(forbidden: Sequence[str], namespaces: Sequence[MutableMapping] = ())
         return forbidden_function
 
     try:
+        replacements: dict[int, object] = {}
         for owner, attr, original, name in targets:
-            replacement = stand_in(name)
+            replacement = replacements.setdefault(id(original), stand_in(name))
             try:
                 setattr(owner, attr, replacement)
             except (AttributeError, TypeError):
                 continue
             saved.append((owner, attr, original))
-            for ns in namespaces:  # names the student bound with ``from ... import``
-                for key, value in list(ns.items()):
-                    if value is original:
-                        saved.append((ns, key, original))
-                        ns[key] = replacement
+        for ns in namespaces:  # names the student bound with ``from ... import``, in one pass
+            for key, value in list(ns.items()):
+                if id(value) in replacements and callable(value):
+                    saved.append((ns, key, value))
+                    ns[key] = replacements[id(value)]
         yield calls
     finally:
         for owner, attr, original in reversed(saved):
