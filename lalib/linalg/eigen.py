@@ -20,11 +20,6 @@ from lalib.validation import as_matrix, check_int, check_random_state
 __all__ = ["power_iteration", "diagonalize"]
 
 
-def _fix_signs(V: np.ndarray) -> np.ndarray:
-    """The columns of ``V`` under :func:`~lalib.svd.svd_flip`'s sign convention."""
-    return svd_flip(V, V.conj().T)[0]
-
-
 def power_iteration(
     A: ArrayLike,
     k: int = 1,
@@ -122,7 +117,7 @@ def power_iteration(
             )
         values[j], vectors[:, j] = lam, v
         B = B - lam * np.outer(v, v)  # Hotelling deflation
-    return values, _fix_signs(vectors)
+    return values, svd_flip(vectors, vectors.T)[0]  # the one sign convention
 
 
 def diagonalize(A: ArrayLike, cond_max: float = 1e7) -> tuple[np.ndarray, np.ndarray]:
@@ -193,5 +188,6 @@ def diagonalize(A: ArrayLike, cond_max: float = 1e7) -> tuple[np.ndarray, np.nda
             w, P = w.real, P.real
         order = np.lexsort((-w.imag, -w.real)) if np.iscomplexobj(w) else np.argsort(-w, kind="stable")
         w, P = w[order], P[:, order]
-    P = _fix_signs(P / np.linalg.norm(P, axis=0))
+    P = P / np.linalg.norm(P, axis=0)
+    P = svd_flip(P, P.conj().T)[0]  # the one sign convention (a unit phase when complex)
     return P, np.diag(w)
