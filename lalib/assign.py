@@ -162,7 +162,15 @@ def replace_solutions(nb: nbformat.NotebookNode) -> None:
 
 
 def drop_instructor_notes(nb: nbformat.NotebookNode) -> None:
-    """Remove the cells meant for instructors and authors only (``lalib`` role ``"instructor"``)."""
+    """Remove the cells meant for instructors and authors only (``lalib`` role ``"instructor"``).
+
+    Examples
+    --------
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+    ...     "The key is lalib/checks/rank.py", id="k", metadata={"lalib": {"role": "instructor"}})])
+    >>> drop_instructor_notes(nb); len(nb.cells)
+    0
+    """
     nb.cells = [c for c in nb.cells if c.metadata.get("lalib", {}).get("role") != "instructor"]
 
 
@@ -202,7 +210,16 @@ def _is_check(cell) -> bool:
 
 
 def lock_check_cells(nb: nbformat.NotebookNode) -> None:
-    """Make check cells neither editable nor deletable in JupyterLab (the grader runs the originals anyway)."""
+    """Make check cells neither editable nor deletable in JupyterLab (the grader runs the originals anyway).
+
+    Examples
+    --------
+    >>> cell = nbformat.v4.new_code_cell('check("rank.3", rank_B)', id="c",
+    ...                                  metadata={"lalib": {"role": "check", "question": "rank.3"}})
+    >>> nb = nbformat.v4.new_notebook(cells=[cell])
+    >>> lock_check_cells(nb); nb.cells[0].metadata["editable"], nb.cells[0].metadata["deletable"]
+    (False, False)
+    """
     for cell in nb.cells:
         if _is_check(cell):
             cell.metadata["editable"] = False
@@ -210,7 +227,17 @@ def lock_check_cells(nb: nbformat.NotebookNode) -> None:
 
 
 def verify_check_cells(nb: nbformat.NotebookNode) -> None:
-    """Each check cell must be ``check("<id>", <name>)`` with the name its question is graded from."""
+    """Each check cell must be ``check("<id>", <name>)`` with the name its question is graded from.
+
+    Examples
+    --------
+    >>> cell = nbformat.v4.new_code_cell('check("rank.3", rank_D)', id="c",
+    ...                                  metadata={"lalib": {"role": "check", "question": "rank.3"}})
+    >>> verify_check_cells(nbformat.v4.new_notebook(cells=[cell]))
+    Traceback (most recent call last):
+    ...
+    lalib.assign.SolutionRegionError: cell 0: rank.3 is graded from the variable rank_B, but its check reads rank_D
+    """
     from lalib.checks import UnknownQuestion, question  # the banks load only when a notebook is made
 
     for index, cell in enumerate(nb.cells):

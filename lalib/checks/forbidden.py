@@ -152,7 +152,14 @@ def _targets(forbidden: Iterable[str]) -> list[tuple[object, str, object, str]]:
 
 
 def forbidden_objects(forbidden: Iterable[str]) -> dict[int, str]:
-    """id of each forbidden callable now loaded -> its name (to spot one passed as the answer)."""
+    """id of each forbidden callable now loaded -> its name (to spot one passed as the answer).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> forbidden_objects(["numpy.linalg.svd"])[id(np.linalg.svd)]
+    'numpy.linalg.svd'
+    """
     return {id(obj): name for _owner, _attr, obj, name in _targets(forbidden)}
 
 
