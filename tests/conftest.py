@@ -50,3 +50,11 @@ def offline_page(browser):
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     yield page
     context.close()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test that drives Chromium (directly or through a fixture) `browser`,
+    so `-m "not browser"` deselects them all without each file having to say so."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)

@@ -1,6 +1,10 @@
 """The whole book: it builds without a warning, references nothing outside
-itself, and its rank chapter's widgets and self-check questions respond in
-headless Chromium with the network off."""
+itself, every chapter in the table of contents is a page whose launch buttons
+open its notebook form, pages load no more than they use, and the widgets and
+self-check questions respond in headless Chromium with the network off.
+
+Chapters are read from ``_toc.yml``: a new chapter is tested by adding it there.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,34 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["'](?:https?:)?//""", re.I)
 CSS_URL = re.compile(r"""url\(\s*["']?(?:https?:)?//""", re.I)
+LAUNCH_HOSTS = ("mybinder.org", "colab.research.google.com")
+
+pytestmark = pytest.mark.slow
+
+
+def toc_chapters() -> list[str]:
+    """Chapter docnames ("chapters/03-rank") in reading order, as _toc.yml lists them."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    return [c["file"] for part in toc.get("parts", []) for c in part.get("chapters", [])
+            if c["file"].startswith("chapters/")]
+
+
+CHAPTERS = toc_chapters()
+
+
+def test_toc_lists_every_chapter_in_reading_order():
+    # only_build_toc_files: a chapter missing from _toc.yml would silently not be built.
+    on_disk = sorted(f"chapters/{p.stem}" for p in (ROOT / "chapters").glob("*.md"))
+    assert sorted(CHAPTERS) == on_disk
+    assert CHAPTERS == sorted(CHAPTERS)  # NN- prefixes sort in reading order
 
 
 @pytest.fixture(scope="session")
@@ -40,34 +66,177 @@ def resource_references(html: str) -> list[str]:
 
 def test_built_book_references_nothing_outside_itself(book):
     pages = sorted(book.rglob("*.html"))
-    assert book / "chapters" / "03-rank.html" in pages
+    for docname in CHAPTERS:
+        assert book / f"{docname}.html" in pages, docname
     offenders = {str(p.relative_to(book)): refs for p in pages if (refs := resource_references(p.read_text()))}
     assert offenders == {}
     css = {str(p.relative_to(book)) for p in book.rglob("*.css") if CSS_URL.search(p.read_text(errors="ignore"))}
     assert css == set()
-    # No unused ipywidgets state (lalib widgets carry their own), no script twice.
-    chapter = (book / "chapters" / "03-rank.html").read_text()
-    assert "application/vnd.jupyter.widget-state+json" not in chapter
-    assert chapter.count("const THEBE_JS_URL") <= 1 and chapter.count("tex-chtml.js") == 1
     # MathJax is served from the build itself.
     assert (book / "_static" / "mathjax" / "tex-chtml.js").exists()
-    assert 'src="../_static/mathjax/tex-chtml.js' in (book / "chapters" / "03-rank.html").read_text()
 
 
-def test_launch_buttons_and_search_are_configured(book):
-    page = (book / "chapters" / "03-rank.html").read_text()
-    for host in ("mybinder.org", "colab.research.google.com", "hub.example.edu"):
-        assert host in page, host
+@pytest.mark.parametrize("docname", CHAPTERS)
+def test_chapter_page_loads_each_script_once(book, docname):
+    page = (book / f"{docname}.html").read_text()
+    # No unused ipywidgets state (lalib widgets carry their own), no script twice.
+    assert "application/vnd.jupyter.widget-state+json" not in page
+    assert page.count("const THEBE_JS_URL") <= 1 and page.count("tex-chtml.js") == 1
+    assert 'src="../_static/mathjax/tex-chtml.js' in page
+
+
+def launch_links(page: str) -> dict[str, str]:
+    """Launch service host -> the link the chapter's launch button opens."""
+    links = {}
+    for url in re.findall(r'href="(https://[^"]+)"', page):
+        host = urlparse(url).netloc
+        if host in LAUNCH_HOSTS or "/hub/user-redirect/" in url:
+            links[host] = url.replace("&amp;", "&")
+    return links
+
+
+@pytest.mark.parametrize("docname", CHAPTERS)
+def test_launch_buttons_open_the_chapters_notebook_form(book, docname):
+    page = (book / f"{docname}.html").read_text()
+    links = launch_links(page)
+    assert set(links) == set(LAUNCH_HOSTS), links  # Binder and Colab; no JupyterHub (none configured)
+    notebook = f"notebooks/{Path(docname).name}.ipynb"
+    for host, url in links.items():
+        # Colab and Binder cannot open the MyST source: the link names the notebook form...
+        assert unquote(url).endswith(notebook), (host, url)
+        assert f"{docname}.md" not in unquote(url)
+    # ... which exists in the repository they open, with its code cells.
+    assert (ROOT / notebook).exists()
+
+
+def test_no_jupyterhub_button_without_a_hub(book):
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    assert not config["launch_buttons"].get("jupyterhub_url")
+    for docname in CHAPTERS:
+        page = (book / f"{docname}.html").read_text()
+        assert "JupyterHub" not in page and "/hub/user-redirect/" not in page
+
+
+def test_search_index_holds_every_chapter(book):
     assert (book / "search.html").exists() and (book / "searchindex.js").exists()
     index = (book / "searchindex.js").read_text()
-    assert "chapters/03-rank" in index and "nulliti" in index  # stemmed words of the chapter
+    for docname in CHAPTERS:
+        assert docname in index
+
+
+ICON_SIZE_LIMIT = 20_000  # bytes per icon font subset; the full fonts are 118-156 KB
+
+
+def test_pages_load_no_fontawesome_script_and_only_icon_subsets(book):
+    assert not list((book / "_static" / "scripts").glob("fontawesome.js*"))  # 1.49 MB, not shipped
+    for page in book.rglob("*.html"):
+        html = page.read_text()
+        assert "fontawesome.js" not in html, page
+        if "<head>" in html:
+            assert "lalib-icons.css" in html, page
+    subsets = sorted((book / "_static" / "lalib-icons").glob("*.woff"))
+    assert [p.name for p in subsets] == ["fa-brands-400.woff", "fa-regular-400.woff", "fa-solid-900.woff"]
+    assert all(p.stat().st_size < ICON_SIZE_LIMIT for p in subsets), [(p.name, p.stat().st_size) for p in subsets]
+
+
+# --- In Chromium, network off ---------------------------------------------------
+
+def chapters_with(book: Path, widget: str) -> list[str]:
+    """Chapters whose page embeds the named lalib widget (its JavaScript draws it after load)."""
+    return [d for d in CHAPTERS if re.search(widget, (book / f"{d}.html").read_text(), re.I)]
 
 
 @pytest.fixture
-def chapter(offline_page, book):
-    offline_page.goto((book / "chapters" / "03-rank.html").as_uri())
-    offline_page.wait_for_selector(".lx-rank")
-    return offline_page
+def open_page(offline_page, book):
+    def go(docname: str):
+        offline_page.goto((book / f"{docname}.html").as_uri())
+        offline_page.wait_for_load_state("load")
+        return offline_page
+    return go
+
+
+@pytest.mark.parametrize("docname", CHAPTERS)
+def test_chapter_makes_no_request_off_the_machine(open_page, docname):
+    page = open_page(docname)
+    page.wait_for_selector("mjx-container", state="attached", timeout=20_000)
+    page.wait_for_timeout(500)
+    leaving = [u for u in page.requests if not u.startswith(("file://", "data:", "blob:"))]
+    assert leaving == []
+    assert sum("tex-chtml.js" in u for u in page.requests) == 1
+    # Icons come from the subsets: not the 1.49 MB script, not the full fonts.
+    assert not [u for u in page.requests if "fontawesome" in u], page.requests
+    assert any("lalib-icons/fa-solid-900.woff" in u for u in page.requests)
+    assert page.errors == []
+
+
+ICON_CHARACTERS = """() => {
+    // The character every icon on the page draws with an icon font (<i> icons and CSS icons alike).
+    const out = [];
+    for (const el of document.querySelectorAll('*')) for (const pseudo of ['::before', '::after']) {
+        const s = getComputedStyle(el, pseudo);
+        if (/Font Awesome/.test(s.fontFamily) && /^"[\ue000-\uf8ff]"$/.test(s.content))
+            out.push([el.className, s.fontFamily, s.content.codePointAt(1)]);
+    }
+    return out; }"""
+
+
+@pytest.mark.parametrize("docname", CHAPTERS)
+def test_every_icon_on_the_page_is_in_the_subset_fonts(open_page, book, docname):
+    from fontTools.ttLib import TTFont
+
+    page = open_page(docname)
+    icons = page.evaluate(ICON_CHARACTERS)
+    assert len(icons) >= 5  # menu, search, repository, launch, download, theme...
+    fonts = {"Brands": TTFont(book / "_static/lalib-icons/fa-brands-400.woff"),
+             "Free": TTFont(book / "_static/lalib-icons/fa-solid-900.woff")}
+    missing = [(cls, family, hex(code)) for cls, family, code in icons
+               if code not in fonts["Brands" if "Brands" in family else "Free"].getBestCmap()]
+    assert missing == []
+    # And the browser drew them from the subsets it loaded.
+    page.evaluate("document.fonts.ready.then(() => true)")
+    loaded = page.evaluate("[...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)")
+    assert any("Font Awesome 6 Free" in f for f in loaded), loaded
+
+
+@pytest.mark.parametrize("docname", CHAPTERS)
+def test_formulas_are_not_in_the_tab_order(open_page, docname):
+    page = open_page(docname)
+    page.wait_for_function("document.querySelectorAll('mjx-container').length > 0", timeout=20_000)
+    page.evaluate("MathJax.startup.promise")
+    counts = page.evaluate("""() => { const all = [...document.querySelectorAll('mjx-container')];
+        return [all.length, all.filter(e => e.tabIndex >= 0).length]; }""")
+    assert counts[0] > 0 and counts[1] == 0, counts
+    # Tabbing from the top never lands inside a formula.
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        assert page.evaluate("!!document.activeElement.closest('mjx-container')") is False
+
+
+@pytest.mark.parametrize("docname", CHAPTERS)
+def test_tall_code_cells_may_break_across_printed_pages(open_page, docname):
+    page = open_page(docname)
+    page.emulate_media(media="print")
+    # Every box from a code block's <pre> up to the article must allow a page break inside it,
+    # and none may be a flex container (Chromium does not fragment those across pages).
+    chains = page.evaluate("""() => [...document.querySelectorAll('.cell_input pre')].map(pre => {
+        const out = [];
+        for (let e = pre; e && !e.matches('article'); e = e.parentElement) {
+          const s = getComputedStyle(e);
+          out.push([e.className || e.tagName, s.breakInside, s.display]);
+        }
+        return out; })""")
+    assert chains
+    stuck = [box for chain in chains for box in chain if box[1] == "avoid" or box[2] == "flex"]
+    assert stuck == []
+
+
+@pytest.fixture
+def chapter(open_page, book):
+    holding = chapters_with(book, "rank-?explorer")
+    assert holding, "no chapter shows a rank explorer"
+    page = open_page(holding[0])
+    page.wait_for_selector(".lx-rank")
+    return page
 
 
 def entry(page, widget, row, col):
@@ -93,8 +262,13 @@ def test_rank_explorer_responds_in_the_static_page(chapter):
     assert chapter.errors == []
 
 
-def test_self_check_question_gives_feedback_in_the_static_page(chapter):
-    quiz = chapter.locator('.lx-quiz[data-kind="choice"]').first
+@pytest.mark.parametrize("docname", CHAPTERS)
+def test_self_check_question_gives_feedback_in_the_static_page(open_page, book, docname):
+    if docname not in chapters_with(book, "multiple-?choice"):
+        pytest.skip(f"{docname} has no multiple-choice self-check")
+    page = open_page(docname)
+    quiz = page.locator('.lx-quiz[data-kind="choice"]').first
+    quiz.wait_for()
     feedback = quiz.locator(".lx-feedback")
     options = quiz.locator("input[type=radio]")
     # Try options until the page says correct; every wrong one must say so first.
@@ -109,18 +283,11 @@ def test_self_check_question_gives_feedback_in_the_static_page(chapter):
     assert len(feedback.inner_text()) > len("Correct.")  # an explanation follows
 
 
-def test_chapter_makes_no_request_off_the_machine(chapter):
-    chapter.wait_for_load_state("load")
-    chapter.wait_for_timeout(500)
-    leaving = [u for u in chapter.requests if not u.startswith(("file://", "data:", "blob:"))]
-    assert leaving == []
-    assert sum("tex-chtml.js" in u for u in chapter.requests) == 1
-    # MathJax typeset the page from the local copy.
-    assert chapter.locator("mjx-container").count() > 0
-
-
-def test_search_finds_the_chapter_offline(offline_page, book):
-    offline_page.goto((book / "search.html").as_uri() + "?q=nullity")
-    results = offline_page.locator("ul.search li")
-    results.first.wait_for(timeout=20_000)
-    assert "Rank and the four subspaces" in offline_page.locator("ul.search").inner_text()
+def test_search_finds_the_chapters_offline(offline_page, book):
+    for docname in CHAPTERS:
+        title = re.search(r"<title>(.*?)(?: &#8212;| —|</title>)", (book / f"{docname}.html").read_text()).group(1)
+        word = max(re.findall(r"[A-Za-z]{5,}", title), key=len).lower()
+        offline_page.goto((book / "search.html").as_uri() + f"?q={word}")
+        results = offline_page.locator("ul.search li")
+        results.first.wait_for(timeout=20_000)
+        assert title in offline_page.locator("ul.search").inner_text(), (docname, word)
