@@ -17,8 +17,6 @@ __all__ = ["als_step"]
 _GRAM_BUDGET = 1 << 22
 
 
-# ----------------------------------------------------------------------------- ALS kernel
-
 def _solve_rows(C: sp.csr_array, moments: np.ndarray, rhs: np.ndarray, penalty: np.ndarray,
                 posterior: bool = False):
     """Solve every row's system ``(sum_c moments[c] + penalty) x_r = rhs[r]`` at once.

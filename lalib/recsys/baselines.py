@@ -13,8 +13,6 @@ from lalib.recsys.data import IdMap, _as_ids, _check_triples
 __all__ = ["GlobalMean", "BiasBaseline"]
 
 
-# ----------------------------------------------------------------------------- models
-
 class GlobalMean(BaseEstimator):
     """Predict the mean training rating for everyone: the baseline to beat.
 

@@ -23,8 +23,6 @@ from lalib.validation import check_random_state, is_integer
 __all__ = ["MatrixFactorization"]
 
 
-# ----------------------------------------------------------------------------- factorization
-
 _DEFAULT_EPOCHS = {"als": 5, "sgd": 30, "torch": 30}
 _DEFAULT_LR = {"sgd": 0.01, "torch": 0.02}
 _DEFAULT_BATCH = {"sgd": 1024, "torch": 8192}

@@ -8,8 +8,6 @@ from numpy.typing import ArrayLike
 __all__ = ["rmse", "mae"]
 
 
-# ----------------------------------------------------------------------------- metrics
-
 def _pair(y_true: ArrayLike, y_pred: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     t, p = np.asarray(y_true, float), np.asarray(y_pred, float)
     if t.shape != p.shape:
