@@ -298,6 +298,18 @@ def test_array_values_with_labels_and_integer_dimensions():
     assert message("rank.9", [4, 5, 6, 3]) == "the row space's dimension is not right"
 
 
+@pytest.mark.parametrize("a3, expected", [
+    ([0, 0, 1], "with this a3 the explorer says rank 3: the three columns are still independent"),
+    ([0, 0, 0], "a3 is the zero vector: a zero column does drop the rank, but find a non-zero a3 that does"),
+    ([0, -2, -4], "a3 is a multiple of a2: the rank is 2, but find an a3 that uses both a1 and a2"),
+    ([1e-9, 1e-9, 3e-9], None),  # scale-invariant: a tiny a3 in the plane is as right as a large one
+    ([1e9, 1e9, 3e9], None),
+])
+def test_explorer_question_feedback(a3, expected):
+    result = check("rank.13", a3)
+    assert result.passed if expected is None else result.message == expected
+
+
 def test_array_built_to_specification():
     assert check("rank.10", [[1, 0, 0], [0, 1, 0], [1, 0, 0], [0, 0, 0]]).passed
     assert message("rank.10", np.eye(4, 3)) == "your matrix has rank 3, not 2"

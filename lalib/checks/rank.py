@@ -281,7 +281,7 @@ def _contains_w(M: np.ndarray) -> str | None:
 
 def _a3_nonzero(a3: np.ndarray) -> str | None:
     if not np.any(a3):
-        return "a3 is the zero vector: the rank is then 2, but a zero column is the dull way; find a non-zero a3"
+        return "a3 is the zero vector: a zero column does drop the rank, but find a non-zero a3 that does"
     return None
 
 
@@ -289,7 +289,7 @@ def _a3_in_plane(a3: np.ndarray) -> str | None:
     a1, a2 = EXPLORER[:, 0], EXPLORER[:, 1]
     normal = np.cross(a1, a2)
     if abs(normal @ a3) > 1e-9 * np.linalg.norm(normal) * np.linalg.norm(a3):
-        return "with this a3 the three columns are independent (rank 3): a3 must lie in the plane of a1 and a2"
+        return "with this a3 the explorer says rank 3: the three columns are still independent"
     for name, a in (("a1", a1), ("a2", a2)):
         if np.linalg.norm(np.cross(a, a3)) <= 1e-9 * np.linalg.norm(a) * np.linalg.norm(a3):
             return f"a3 is a multiple of {name}: the rank is 2, but find an a3 that uses both a1 and a2"
