@@ -1,15 +1,17 @@
-"""The exceptions and warnings lalib raises, in one place.
+"""The exceptions and warnings lalib defines, in one place.
 
-Both subclass scikit-learn's, so code written for scikit-learn estimators
-(``except NotFittedError``, ``warnings.filterwarnings("ignore",
+:class:`NotFittedError` and :class:`ConvergenceWarning` subclass
+scikit-learn's, so code written for scikit-learn estimators (``except
+NotFittedError``, ``warnings.filterwarnings("ignore",
 category=ConvergenceWarning)``) treats lalib's the same way.
+:class:`DataFileError` reports a corrupt or malformed data file.
 """
 
 from __future__ import annotations
 
 import sklearn.exceptions
 
-__all__ = ["NotFittedError", "ConvergenceWarning"]
+__all__ = ["NotFittedError", "ConvergenceWarning", "DataFileError"]
 
 
 class NotFittedError(sklearn.exceptions.NotFittedError, RuntimeError):
@@ -39,5 +41,15 @@ class ConvergenceWarning(sklearn.exceptions.ConvergenceWarning):
     ...     warnings.simplefilter("always")
     ...     warnings.warn("did not converge", ConvergenceWarning)
     >>> issubclass(caught[0].category, sklearn.exceptions.ConvergenceWarning)
+    True
+    """
+
+
+class DataFileError(ValueError):
+    """A data file is corrupt, truncated or not in the expected format.
+
+    Examples
+    --------
+    >>> issubclass(DataFileError, ValueError)
     True
     """

@@ -23,13 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
+from lalib.exceptions import DataFileError
 from lalib.recsys import Ratings
 
 __all__ = ["DataFileError", "data_home", "sha256sum", "load_ml_100k", "load_ml_latest_small"]
-
-
-class DataFileError(ValueError):
-    """A data file is corrupt, truncated or not in the expected format."""
 
 
 @dataclass(frozen=True)

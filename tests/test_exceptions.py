@@ -76,3 +76,10 @@ def test_clone_of_a_fitted_estimator_is_unfitted():
     pca = PCA(n_components=1).fit([[0.0, 1.0], [1.0, 0.0], [2.0, 2.0]])
     with pytest.raises(NotFittedError):
         clone(pca).transform([[0.0, 0.0]])
+
+
+def test_data_file_error_has_one_home_and_keeps_its_old_import_path():
+    from lalib import exceptions, movielens
+
+    assert movielens.DataFileError is exceptions.DataFileError
+    assert issubclass(exceptions.DataFileError, ValueError)
