@@ -12,6 +12,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from lalib.widgets.lab import install_lab_settings
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -21,7 +23,7 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """A JupyterLab server on loopback, no token, serving a folder with one notebook."""
+    """A JupyterLab server on loopback, no token, with lalib's lab settings, serving two notebooks."""
     root = tmp_path_factory.mktemp("lab")
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -29,12 +31,16 @@ def lab(tmp_path_factory):
                                           "w = RankExplorer([[1, 2, 3], [2, 4, 6]])\nw"),
                 nbformat.v4.new_code_cell("")]
     nbformat.write(nb, root / "live.ipynb")
+    nbformat.write(nb, root / "saved.ipynb")
+    # As `python -m lalib.widgets.lab` sets up an environment, here in a folder of the test's own.
+    settings = install_lab_settings(root / "env").parent
     port = free_port()
     jupyter = Path(sys.executable).with_name("jupyter")
     server = subprocess.Popen(
         [str(jupyter), "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1", "--allow-root",
          "--ServerApp.token=", "--ServerApp.password=", f"--ServerApp.root_dir={root}",
-         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+         f"--LabApp.app_settings_dir={settings}"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**__import__("os").environ,
                                                                   "JUPYTER_CONFIG_DIR": str(root / ".config")})
     url = f"http://127.0.0.1:{port}"
@@ -47,13 +53,14 @@ def lab(tmp_path_factory):
                 time.sleep(0.5)
         else:
             pytest.fail("JupyterLab did not start within 60 s")
-        yield url
+        yield url, root
     finally:
         server.terminate()
         server.wait(timeout=30)
 
 
 def test_rank_explorer_is_driven_by_the_kernel_in_jupyterlab(browser, lab):
+    lab, _ = lab
     page = browser.new_page(viewport={"width": 1200, "height": 900})
     requests = []
     page.on("request", lambda r: requests.append(r.url))
@@ -84,4 +91,58 @@ def test_rank_explorer_is_driven_by_the_kernel_in_jupyterlab(browser, lab):
     out.wait_for(timeout=30_000)
     assert out.inner_text().strip() == "[[1.0, 2.0, 3.0], [0.0, 4.0, 6.0]] 2"
     assert all(u.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")) for u in requests)
+    page.close()
+
+
+def open_notebook(browser, lab, name):
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page.goto(f"{lab}/lab/tree/{name}")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=60_000)
+    return page
+
+
+def test_a_saved_notebook_shows_its_widget_after_its_kernel_stopped(browser, lab):
+    lab, root = lab
+    page = open_notebook(browser, lab, "saved.ipynb")
+    page.locator(".jp-Cell").first.click()
+    page.keyboard.press("Shift+Enter")
+    widget = page.locator(".lx-rank")
+    widget.wait_for(timeout=60_000)
+    entry = widget.locator('input[aria-label="A[2, 1]"]')
+    entry.fill("0")
+    entry.press("Enter")
+    page.wait_for_function("document.querySelector('[data-field=rank]').textContent === '2'", timeout=30_000)
+    page.locator(".jp-Cell").nth(1).click()  # out of the widget, whose keys are its own
+    page.keyboard.press("Escape")
+    page.keyboard.press("Control+s")
+    # The saved file carries the widget's state: its code and the reader's matrix.
+    for _ in range(60):
+        states = nbformat.read(root / "saved.ipynb", as_version=4).metadata.get("widgets", {})
+        state = states.get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+        explorers = [m["state"] for m in state.values() if "matrix" in m.get("state", {})]
+        if explorers and explorers[0]["matrix"][1][0] == 0:
+            break
+        time.sleep(0.5)
+    else:
+        saved = nbformat.read(root / "saved.ipynb", as_version=4)
+        settings = page.evaluate("async () => await (await fetch('/lab/api/settings/@jupyter-widgets/jupyterlab-manager:plugin')).text()")
+        pytest.fail(f"no saved widget state in the notebook: {list(states)}, outputs {[len(c.get('outputs', [])) for c in saved.cells]}, settings {settings[:600]}")
+    assert "lalib.widgets" in explorers[0]["_esm"] and explorers[0]["rank"] == 2
+    # Stop the kernel (its session too), then reopen the notebook.
+    stopped = page.evaluate("""async () => {
+        const xsrf = (document.cookie.match(/_xsrf=([^;]+)/) || [])[1];
+        const headers = xsrf ? { "X-XSRFToken": decodeURIComponent(xsrf) } : {};
+        const sessions = await (await fetch("/api/sessions")).json();
+        for (const s of sessions) await fetch(`/api/sessions/${s.id}`, { method: "DELETE", headers });
+        return (await (await fetch("/api/kernels")).json()).length;
+    }""")
+    assert stopped == 0
+    page.close()
+    page = open_notebook(browser, lab, "saved.ipynb")
+    widget = page.locator(".lx-rank")
+    widget.wait_for(timeout=60_000)
+    assert widget.locator('[data-field="rank"]').inner_text() == "2"
+    assert widget.locator('input[aria-label="A[2, 1]"]').input_value() == "0"
+    assert page.get_by_text("Error displaying widget").count() == 0
     page.close()
