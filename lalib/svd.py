@@ -23,6 +23,7 @@ import scipy.linalg
 import scipy.sparse as sp
 from numpy.typing import ArrayLike
 
+from lalib.linalg.signs import svd_flip  # the one sign convention, shared with the eigenvectors
 from lalib.validation import as_matrix, check_int, check_random_state, is_integer
 
 __all__ = [
@@ -42,51 +43,6 @@ def _check_k(k, shape: tuple[int, int], name: str = "k") -> int:
     """``k`` as an int with ``1 <= k <= min(m, n)``, or an error naming it and the shape."""
     kmax = min(shape)
     return check_int(k, name, 1, kmax, bounds=f"between 1 and min(m, n) = {kmax} for a matrix of shape {shape}")
-
-
-def svd_flip(U: np.ndarray, Vt: np.ndarray, u_based: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """Fix the sign of each singular pair so that results are reproducible.
-
-    ``(uᵢ, vᵢ)`` and ``(-uᵢ, -vᵢ)`` give the same ``σᵢ uᵢ vᵢᵀ``, so an SVD is
-    only defined up to these signs and different libraries pick differently.
-    This picks, like scikit-learn, the sign that makes the largest-magnitude
-    entry of ``uᵢ`` (or of ``vᵢ`` when ``u_based=False``) positive; for
-    complex vectors, the unit phase that makes it real and positive. It is
-    lalib's one sign convention: eigenvectors (:mod:`lalib.linalg.eigen`) and
-    principal components (:mod:`lalib.pca`) use it too.
-
-    Parameters
-    ----------
-    U : numpy.ndarray, shape (m, k)
-    Vt : numpy.ndarray, shape (k, n)
-    u_based : bool
-        Decide by the columns of ``U`` (True) or the rows of ``Vt`` (False).
-
-    Returns
-    -------
-    U, Vt : numpy.ndarray
-        New arrays with flipped pairs; ``U @ diag(s) @ Vt`` is unchanged.
-
-    Examples
-    --------
-    >>> U, Vt = svd_flip(np.array([[-1., 0], [0, 1]]), np.array([[1., 0], [0, 1]]))
-    >>> U.tolist(), Vt.tolist()
-    ([[1.0, 0.0], [0.0, 1.0]], [[-1.0, 0.0], [0.0, 1.0]])
-    """
-    if u_based:
-        pivots = U[np.argmax(np.abs(U), axis=0), np.arange(U.shape[1])]
-    else:
-        pivots = Vt[np.arange(Vt.shape[0]), np.argmax(np.abs(Vt), axis=1)]
-    if np.iscomplexobj(pivots):
-        size = np.abs(pivots)
-        phase = np.where(size == 0, 1.0, pivots / np.where(size == 0, 1.0, size))
-    else:
-        phase = np.where(pivots < 0, -1.0, 1.0)
-    # Dividing the deciding vector by its pivot's phase makes the pivot |pivot|;
-    # multiplying its partner by the same phase leaves U diag(s) Vt unchanged.
-    if u_based:
-        return U / phase, Vt * phase[:, None]
-    return U * phase, Vt / phase[:, None]
 
 
 def truncated_svd(A: ArrayLike, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -10,12 +10,16 @@ submodule                  what it holds
                            Gram–Schmidt QR, ``orthogonality_error``
 :mod:`.eigen`              power iteration with deflation, ``diagonalize``
 :mod:`.functions`          ``matrix_power`` and ``matrix_exp`` (``expm``)
+:mod:`.signs`              ``svd_flip``, the one sign convention for singular
+                           vectors and eigenvectors
 ========================== ===================================================
 
 Every public name is importable from here (``from lalib.linalg import rank``).
 Input validation lives in :mod:`lalib.validation`, the warnings and errors in
 :mod:`lalib.exceptions`; ``as_matrix`` and ``ConvergenceWarning`` are
-re-exported here because they always were.
+re-exported here because they always were (``ConvergenceWarning`` on first
+use: it subclasses scikit-learn's, and importing scikit-learn takes seconds
+that ``import lalib`` should not cost). Only numpy is imported.
 
 Examples
 --------
@@ -26,11 +30,21 @@ Examples
 
 from __future__ import annotations
 
-from lalib.exceptions import ConvergenceWarning
-from lalib.linalg import eigen, functions, projection, subspaces
+from lalib.linalg import eigen, functions, projection, signs, subspaces
 from lalib.linalg.eigen import *  # noqa: F401,F403
 from lalib.linalg.functions import *  # noqa: F401,F403
 from lalib.linalg.projection import *  # noqa: F401,F403
+from lalib.linalg.signs import *  # noqa: F401,F403
 from lalib.linalg.subspaces import *  # noqa: F401,F403
 
-__all__ = [*subspaces.__all__, *projection.__all__, *eigen.__all__, *functions.__all__, "ConvergenceWarning"]
+__all__ = [*subspaces.__all__, *projection.__all__, *eigen.__all__, *functions.__all__, *signs.__all__,
+           "ConvergenceWarning"]
+
+
+def __getattr__(name: str):
+    """``ConvergenceWarning`` on first use (it imports scikit-learn)."""
+    if name == "ConvergenceWarning":
+        from lalib.exceptions import ConvergenceWarning
+
+        return ConvergenceWarning
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
