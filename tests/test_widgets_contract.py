@@ -143,3 +143,26 @@ def test_files_keep_to_the_namespace_and_ship_once_per_page(offline_page, tmp_pa
 @pytest.mark.parametrize("name", ["runtime.js", "linalg.js", "rank_explorer.js", "self_check.js", "widgets.css"])
 def test_no_file_can_end_its_own_element_early(name):
     assert "</script" not in read_js(name).lower() and "</style" not in read_js(name).lower()
+
+
+def test_assets_as_shared_files_mount_every_widget_offline(offline_page, tmp_path):
+    # As the Sphinx hook does on a book page: the first copy of each asset becomes a file.
+    widgets = [example(c) for c in CLASSES for _ in range(2)]
+    stored = {}
+
+    def store(filename, content):
+        stored[filename] = content
+        (tmp_path / filename).write_text(content)
+        return filename
+
+    body = ship_assets_once("\n".join(w.static_html() for w in widgets), store)
+    assert "lalib.runtime =" not in body and len(stored) == len({a for w in widgets for a in w._assets})
+    page = tmp_path / "page.html"
+    page.write_text(f"<!doctype html><meta charset='utf-8'><body>{body}")
+    offline_page.goto(page.as_uri())
+    assert offline_page.locator("[data-host=static]").count() == len(widgets)
+    assert offline_page.locator(".lx-quiz").first.evaluate("(e) => getComputedStyle(e).borderLeftStyle") == "solid"
+    offline_page.locator('.lx-rank input[aria-label="A[2, 1]"]').first.fill("0")
+    offline_page.locator('.lx-rank input[aria-label="A[2, 1]"]').first.press("Enter")
+    assert offline_page.locator('[data-field="rank"]').first.inner_text() == "2"
+    assert offline_page.errors == [] and all(u.startswith("file://") for u in offline_page.requests)

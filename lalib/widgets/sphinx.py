@@ -1,12 +1,14 @@
-"""Sphinx hook: each widget asset ships once per page.
+"""Sphinx hook: each widget asset ships once per page, as a shared static file.
 
 Every widget's static HTML (:meth:`lalib.widgets.base.BookWidget.static_html`)
 carries the shared runtime, its own code and the CSS, so that it works alone
 (a notebook output, a page without this hook). On a book page with several
-widgets that repeats the same files: this hook keeps the first copy of each
+widgets that repeats the same files. This hook keeps the first copy of each
 asset, matched by its ``data-lalib-asset`` name and content hash, and drops
-the rest. The first copy comes before every widget that needs it, and the
-scripts are classic (run in document order), so every widget still mounts.
+the rest; the copy it keeps becomes a file in ``_static/lalib/`` named by its
+hash, which the page loads (so every chapter shares one cached copy). The
+first copy comes before every widget that needs it, and the scripts are
+classic (run in document order), so every widget still mounts.
 
 Enable it in ``_config.yml``::
 
@@ -16,15 +18,27 @@ Enable it in ``_config.yml``::
 
 from __future__ import annotations
 
+import html
 import re
+from collections.abc import Callable
+from pathlib import Path
 
 __all__ = ["ship_assets_once", "setup"]
 
-_ASSET = re.compile(r'<(script|style) data-lalib-asset="([^"]+)">.*?</\1>\n?', re.S)
+_ASSET = re.compile(r'<(script|style) data-lalib-asset="([^"]+)">\n?(.*?)\n?</\1>\n?', re.S)
 
 
-def ship_assets_once(body: str) -> str:
+def ship_assets_once(body: str, store: Callable[[str, str], str] | None = None) -> str:
     """The page body with only the first copy of each widget asset.
+
+    Parameters
+    ----------
+    body : str
+        HTML holding widgets' static renderings.
+    store : callable, optional
+        ``store(filename, content) -> url`` saves an asset as a file and says
+        where the page finds it; the first copy then becomes a reference to
+        that file. Without it the first copy stays inline.
 
     Examples
     --------
@@ -32,21 +46,41 @@ def ship_assets_once(body: str) -> str:
     ...         '<style data-lalib-asset="a.css@1">x</style>\\n<div id="w2"></div>')
     >>> ship_assets_once(page)
     '<style data-lalib-asset="a.css@1">x</style>\\n<div id="w1"></div><div id="w2"></div>'
+    >>> ship_assets_once(page, store=lambda name, content: "_static/lalib/" + name)
+    '<link rel="stylesheet" href="_static/lalib/a.1.css" data-lalib-asset="a.css@1">\\n<div id="w1"></div><div id="w2"></div>'
     """
     seen: set[str] = set()
 
     def first_only(match: re.Match) -> str:
-        if match.group(2) in seen:
+        tag, key, content = match.groups()
+        if key in seen:
             return ""
-        seen.add(match.group(2))
-        return match.group(0)
+        seen.add(key)
+        if store is None:
+            return match.group(0)
+        name, _, digest = key.partition("@")
+        stem, _, ext = name.rpartition(".")
+        url = html.escape(store(f"{stem}.{digest}.{ext}", content))
+        if tag == "style":
+            return f'<link rel="stylesheet" href="{url}" data-lalib-asset="{key}">\n'
+        return f'<script src="{url}" data-lalib-asset="{key}"></script>\n'
 
     return _ASSET.sub(first_only, body)
 
 
 def _on_page(app, pagename, templatename, context, doctree) -> None:
-    if "body" in context and "data-lalib-asset" in context["body"]:
-        context["body"] = ship_assets_once(context["body"])
+    if "data-lalib-asset" not in context.get("body", ""):
+        return
+
+    def store(filename: str, content: str) -> str:
+        # Named by content hash: a file of this name always holds this content.
+        path = Path(app.outdir) / "_static" / "lalib" / filename
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(content, encoding="utf-8")
+        return context["pathto"](f"_static/lalib/{filename}", 1)
+
+    context["body"] = ship_assets_once(context["body"], store)
 
 
 def setup(app):
