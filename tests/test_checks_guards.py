@@ -202,3 +202,17 @@ def test_variants_change_the_parametric_questions_and_none_is_the_book():
     for v in range(20):
         r, r2, nullity, left = question("rank.9", variant=v).expected
         assert r == r2 and nullity >= 0 and left >= 0
+
+
+def test_screening_a_whole_notebook_blames_only_the_functions_definition():
+    """The grader screens the submission's code text: another cell may use matrix_rank freely."""
+    q = question("rank.11")
+    honest = ("from numpy.linalg import matrix_rank\nrank_B = int(matrix_rank(B))  # rank.3, checked another way\n"
+              "def rank_by_elimination(A, tol=None):\n    return 0\n")
+    assert q.screen_source(honest) is None
+    redefined = honest + "def rank_by_elimination(A, tol=None):\n    return matrix_rank(A)\n"
+    assert "numpy.linalg.matrix_rank" in q.screen_source(redefined)
+    # the last definition is the one that runs
+    assert q.screen_source(redefined + "def rank_by_elimination(A, tol=None):\n    return 1\n") is None
+    assert "numpy.linalg.svd" in q.screen_source("rank_by_elimination = lambda A, tol=None: "
+                                                 "int((np.linalg.svd(A)[1] > 0).sum())")

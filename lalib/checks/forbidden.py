@@ -53,8 +53,27 @@ def _matches(name: str, forbidden: Sequence[str]) -> str | None:
     return None
 
 
-def used_names(code: str) -> set[str]:
+def _definition(tree: ast.Module, name: str) -> ast.AST | None:
+    """The last top-level ``def name`` or ``name = ...`` in the code: the one that runs."""
+    last = None
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
+            last = node
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+                last = node
+    return last
+
+
+def used_names(code: str, within: str | None = None) -> set[str]:
     """Every fully qualified name that ``code`` refers to, through its imports and common aliases.
+
+    With ``within``, only the names used by the code's last top-level
+    definition of that function count (the imports anywhere in the code still
+    tell what its aliases mean), so a whole notebook can be screened for one
+    question without blaming what other cells use; without such a definition,
+    all of the code counts.
 
     Examples
     --------
@@ -62,23 +81,31 @@ def used_names(code: str) -> set[str]:
     ['numpy.linalg.svd']
     >>> "numpy.linalg.matrix_rank" in used_names("r = getattr(np.linalg, 'matrix_rank')(A)")
     True
+    >>> code = "import numpy.linalg as nla\\nr = nla.matrix_rank(B)\\ndef f(A):\\n    return nla.norm(A)"
+    >>> sorted(used_names(code, within="f"))
+    ['numpy.linalg', 'numpy.linalg.norm']
     """
     tree = ast.parse(textwrap.dedent(code))
     aliases = dict(DEFAULT_ALIASES)
     found: set[str] = set()
+    scope = _definition(tree, within) if within else None
+    scope = tree if scope is None else scope
     for node in ast.walk(tree):
+        inside = scope is tree or any(n is node for n in ast.walk(scope))
         if isinstance(node, ast.Import):
             for a in node.names:
                 if a.asname:
                     aliases[a.asname] = a.name
                 else:
                     aliases[a.name.split(".")[0]] = a.name.split(".")[0]
-                found.add(a.name)
+                if inside:
+                    found.add(a.name)
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
             for a in node.names:
                 aliases[a.asname or a.name] = f"{node.module}.{a.name}"
-                found.add(f"{node.module}.{a.name}")
-    for node in ast.walk(tree):
+                if inside:
+                    found.add(f"{node.module}.{a.name}")
+    for node in ast.walk(scope):
         parts = _dotted(node) if isinstance(node, (ast.Attribute, ast.Name)) else None
         if parts and parts[0] in aliases:
             found.add(".".join([aliases[parts[0]], *parts[1:]]))
@@ -91,10 +118,13 @@ def used_names(code: str) -> set[str]:
     return found
 
 
-def screen_source(code: str, forbidden: Sequence[str], what: str = "your code") -> str | None:
+def screen_source(code: str, forbidden: Sequence[str], what: str = "your code",
+                  within: str | None = None) -> str | None:
     """The one-line reason ``code`` uses a forbidden name, or None.
 
-    Code that does not parse is not judged here (the run-time guard still applies).
+    ``within`` names the function whose definition alone is screened (see
+    :func:`used_names`). Code that does not parse is not judged here (the
+    run-time guard still applies).
 
     Examples
     --------
@@ -108,7 +138,7 @@ def screen_source(code: str, forbidden: Sequence[str], what: str = "your code") 
     if not forbidden:
         return None
     try:
-        names = used_names(code)
+        names = used_names(code, within)
     except (SyntaxError, ValueError):
         return None
     for name in sorted(names):

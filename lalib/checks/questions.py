@@ -715,13 +715,19 @@ class Function(Question):
     def screen_source(self, code: str) -> str | None:
         """Why ``code`` may not answer this question (it uses a forbidden name), or None.
 
+        ``code`` may be a whole notebook's code: when it defines the function
+        at top level, only its last definition is screened (other cells may use
+        anything); otherwise all of the code is.
+
         Examples
         --------
         >>> q = Function("demo.7", function_name="rank", forbidden=("numpy.linalg.matrix_rank",))
         >>> q.screen_source("def rank(A):\\n    return np.linalg.matrix_rank(A)")
         'your code uses numpy.linalg.matrix_rank, which this question forbids: do the computation yourself'
+        >>> q.screen_source("r = np.linalg.matrix_rank(B)\\ndef rank(A):\\n    return 0") is None
+        True
         """
-        return _forbidden.screen_source(code, self.forbidden)
+        return _forbidden.screen_source(code, self.forbidden, within=self.function_name)
 
     def _screen_answer(self, answer) -> str | None:
         if not self.forbidden:
@@ -733,7 +739,8 @@ class Function(Question):
             code = inspect.getsource(answer)
         except (OSError, TypeError):  # no source to read: the run-time guard still applies
             return None
-        return _forbidden.screen_source(code, self.forbidden, what=f"your function {self.function_name}")
+        return _forbidden.screen_source(code, self.forbidden, what=f"your function {self.function_name}",
+                                        within=self.function_name)
 
     # --- encode: runs where the student's objects live --------------------------------
     def _read_output(self, out) -> tuple[Any, str | None]:
