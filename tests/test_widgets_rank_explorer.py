@@ -217,3 +217,26 @@ def test_phone_touch_and_screen_reader_affordances(browser):
     assert readout.get_attribute("aria-live") == "polite" and "rank" in readout.inner_text()
     assert widget.locator(".lx-tip").first.get_attribute("tabindex") == "0"
     context.close()
+
+
+def test_an_error_is_shown_undone_and_the_widget_keeps_working(offline_page, tmp_path):
+    html = RankExplorer([[1, 2], [2, 4]]).static_html()
+    # A fault planted in the page's numerics: any matrix with a 13 in it throws.
+    plant = ("<script>const real = lalib.linalg.describeMatrix; lalib.linalg.describeMatrix = (A, t) => {"
+             " if (A.flat().includes(13)) throw new Error('planted fault'); return real(A, t); };</script>")
+    cut = html.index('<script data-lalib-asset="rank_explorer.js')
+    page = tmp_path / "fault.html"
+    page.write_text("<!doctype html><meta charset='utf-8'><body>" + html[:cut] + plant + html[cut:])
+    console = []
+    offline_page.on("console", lambda m: console.append((m.type, m.text)))
+    offline_page.goto(page.as_uri())
+    (widget,) = [offline_page.locator(".lx-rank")]
+    type_entry(widget, 0, 0, "13")
+    alert = widget.locator(".lx-error[role=alert]")
+    assert alert.is_visible() and "planted fault" in alert.inner_text()
+    assert any(kind == "error" and "planted fault" in text for kind, text in console)
+    # Undone: the entries and readouts are the last consistent state, not half of each.
+    snap = widget.evaluate(SNAPSHOT)
+    assert snap["matrix"] == [["1", "2"], ["2", "4"]] and snap["rank"] == "1"
+    type_entry(widget, 1, 0, "0")  # and it keeps answering
+    assert not alert.is_visible() and check_readouts(widget)["rank"] == "2"

@@ -107,7 +107,7 @@ function redrawer(root, draw) {
   let queued = false;
   const run = () => {
     queued = false;
-    guarded(root, draw)();
+    guarded(root, draw, false)();
   };
   return () => {
     if (queued) return;
@@ -117,12 +117,13 @@ function redrawer(root, draw) {
 }
 
 // fn wrapped so that a thrown error is shown in the widget (and the console)
-// and the widget keeps answering; a later success clears the message.
-function guarded(root, fn) {
+// and the widget keeps answering; a later success of an edit (clears=true)
+// clears the message, a mere redraw does not.
+function guarded(root, fn, clears = true) {
   return (...args) => {
     try {
       const out = fn(...args);
-      showError(root, null);
+      if (clears) showError(root, null);
       return out;
     } catch (err) {
       showError(root, err);
@@ -139,7 +140,7 @@ function showError(root, err) {
   }
   console.error("lalib widget:", err);
   if (!box) root.append((box = h("div", { class: "lx-error", role: "alert" })));
-  box.textContent = `Something went wrong: ${(err && err.message) || err}. The widget still works; try another value.`;
+  box.textContent = `Something went wrong: ${(err && err.message) || err}. That change was undone; the widget still works.`;
 }
 
 // Redraw part of a widget without losing the reader's place: the element that
