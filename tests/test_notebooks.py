@@ -1,4 +1,8 @@
-"""The exercise notebooks as students and CI meet them.
+"""The exercise notebooks as students and CI meet them, for every exercise set.
+
+Each ``solutions/NN-topic.ipynb`` is tested with its ``exercises/NN-topic.ipynb``:
+a new exercise set is tested by adding its files. The question ids come from
+the notebook's check cells and must be exactly its bank's questions, in order.
 
 The notebooks are tested here, through subprocesses and nbclient, and only here:
 the repository's plain ``pytest`` run collects ``tests`` and ``lalib`` (its
@@ -18,14 +22,16 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbclient import NotebookClient
 
 from lalib.checks import QUESTIONS
 
 ROOT = Path(__file__).resolve().parents[1]
-SOLUTION = ROOT / "solutions" / "03-rank.ipynb"
-EXERCISE = ROOT / "exercises" / "03-rank.ipynb"
-RANK_IDS = [q for q in QUESTIONS if q.startswith("rank.")]
+SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
+CHECK_CALL = re.compile(r'check\("([a-z][a-z0-9_]*)\.\d+", [A-Za-z_]\w*\)')
+
+pytestmark = [pytest.mark.slow, pytest.mark.parametrize("solution", SOLUTIONS, ids=[p.stem for p in SOLUTIONS])]
 
 
 def run_nbval(path: Path, cwd: Path) -> subprocess.CompletedProcess:
@@ -33,20 +39,36 @@ def run_nbval(path: Path, cwd: Path) -> subprocess.CompletedProcess:
                           cwd=cwd, capture_output=True, text=True, timeout=600)
 
 
+def check_cells(nb) -> list:
+    return [c for c in nb.cells if c.metadata.get("lalib", {}).get("role") == "check"]
+
+
 def check_outputs(nb) -> dict[str, str]:
     """Question id -> the text/plain output of its check cell."""
     out = {}
-    for cell in nb.cells:
-        if "check" in cell.metadata.get("tags", []):
-            texts = [o.get("data", {}).get("text/plain", "") for o in cell.outputs]
-            out[cell.metadata["lalib"]["question"]] = "".join(texts)
+    for cell in check_cells(nb):
+        texts = [o.get("data", {}).get("text/plain", "") for o in cell.outputs]
+        out[cell.metadata["lalib"]["question"]] = "".join(texts)
     return out
 
 
-def test_solution_structure_one_check_cell_per_question():
-    nb = nbformat.read(SOLUTION, as_version=4)
-    assert nb.cells[1].source.splitlines()[0] == "import numpy as np"
-    assert "from lalib import check" in nb.cells[1].source
+def bank_ids(nb) -> list[str]:
+    """The ids of the bank this notebook's check cells draw on, in the bank's order."""
+    prefixes = {CHECK_CALL.match(c.source).group(1) for c in check_cells(nb) if CHECK_CALL.match(c.source)}
+    assert len(prefixes) == 1, f"one exercise set per notebook, got check ids with prefixes {sorted(prefixes)}"
+    prefix = prefixes.pop()
+    return [q for q in QUESTIONS if q.startswith(prefix + ".")]
+
+
+def test_every_solution_has_its_exercise(solution):
+    assert (ROOT / "exercises" / solution.name).exists()
+
+
+def test_solution_structure_one_check_cell_per_question(solution):
+    nb = nbformat.read(solution, as_version=4)
+    setup = next(c for c in nb.cells if c.metadata.get("lalib", {}).get("role") == "setup")
+    assert setup.source.splitlines()[0] == "import numpy as np"
+    assert "from lalib import check" in setup.source
     seen = []
     for i, cell in enumerate(nb.cells):
         meta = cell.metadata.get("lalib", {})
@@ -54,18 +76,19 @@ def test_solution_structure_one_check_cell_per_question():
         if meta.get("role") == "check":
             qid = meta["question"]
             assert cell.metadata["tags"] == ["check"]
-            assert re.fullmatch(r'check\("[a-z]+\.\d+", [A-Za-z_]\w*\)', cell.source), cell.source
+            assert CHECK_CALL.fullmatch(cell.source), cell.source
             assert cell.source.startswith(f'check("{qid}", ')
             assert nb.cells[i - 1].metadata["lalib"] == {"schema": 1, "question": qid, "role": "answer"}
             assert nb.cells[i - 2].metadata["lalib"] == {"schema": 1, "question": qid, "role": "prompt"}
             assert "### BEGIN SOLUTION" in nb.cells[i - 1].source
             seen.append(qid)
-    assert seen == RANK_IDS
+    assert seen and seen == bank_ids(nb)
 
 
-def test_committed_solution_outputs_say_passed():
-    outputs = check_outputs(nbformat.read(SOLUTION, as_version=4))
-    assert list(outputs) == RANK_IDS
+def test_committed_solution_outputs_say_passed(solution):
+    nb = nbformat.read(solution, as_version=4)
+    outputs = check_outputs(nb)
+    assert list(outputs) == bank_ids(nb)
     for qid, text in outputs.items():
         if QUESTIONS[qid].kind == "free-text":
             assert re.fullmatch(rf"📝 {qid}: recorded for your instructor \(\d+ words\)", text), text
@@ -73,30 +96,33 @@ def test_committed_solution_outputs_say_passed():
             assert text == f"✅ {qid} passed"
 
 
-def test_exercise_runs_top_to_bottom_and_every_check_is_not_answered_yet(tmp_path):
-    nb = nbformat.read(EXERCISE, as_version=4)
+def test_exercise_runs_top_to_bottom_and_every_check_is_not_answered_yet(solution, tmp_path):
+    nb = nbformat.read(ROOT / "exercises" / solution.name, as_version=4)
     NotebookClient(nb, timeout=120, kernel_name="python3", record_timing=False,
                    resources={"metadata": {"path": str(tmp_path)}}).execute()  # raises on any error
     outputs = check_outputs(nb)
-    assert list(outputs) == RANK_IDS
-    assert outputs == {qid: f"… {qid}: not answered yet" for qid in RANK_IDS}
+    ids = bank_ids(nbformat.read(solution, as_version=4))
+    assert list(outputs) == ids
+    assert outputs == {qid: f"… {qid}: not answered yet" for qid in ids}
 
 
-def test_nbval_passes_on_the_solutions():
-    done = run_nbval(SOLUTION, ROOT)
+def test_nbval_passes_on_the_solutions(solution):
+    done = run_nbval(solution, ROOT)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert re.search(r"\b\d+ passed\b", done.stdout) and "failed" not in done.stdout
 
 
-def test_nbval_fails_on_a_wrong_answer_and_names_the_check(tmp_path):
-    nb = nbformat.read(SOLUTION, as_version=4)
-    answer = next(c for c in nb.cells if c.metadata["lalib"] == {"schema": 1, "question": "rank.3", "role": "answer"})
-    assert "rank_B = 1" in answer.source
-    answer.source = answer.source.replace("rank_B = 1", "rank_B = 2")
-    copy = tmp_path / "03-rank.ipynb"
+def test_nbval_fails_on_a_wrong_answer_and_names_the_check(solution, tmp_path):
+    nb = nbformat.read(solution, as_version=4)
+    # The set's first number question, its answer made wrong (one more than it should be).
+    qid = next(q for q in bank_ids(nb) if QUESTIONS[q].kind == "number")
+    check_cell = next(c for c in check_cells(nb) if c.metadata["lalib"]["question"] == qid)
+    variable = re.search(r", ([A-Za-z_]\w*)\)$", check_cell.source).group(1)
+    answer = next(c for c in nb.cells if c.metadata["lalib"] == {"schema": 1, "question": qid, "role": "answer"})
+    answer.source += f"\n{variable} = {variable} + 1"
+    copy = tmp_path / solution.name
     nbformat.write(nb, copy)
     done = run_nbval(copy, tmp_path)
     assert done.returncode != 0
-    assert "rank.3" in done.stdout
-    assert "❌ rank.3: B has 2 rows" in done.stdout
+    assert f"❌ {qid}" in done.stdout
     assert "1 failed" in done.stdout  # only that check cell
