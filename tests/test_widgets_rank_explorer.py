@@ -240,3 +240,32 @@ def test_an_error_is_shown_undone_and_the_widget_keeps_working(offline_page, tmp
     assert snap["matrix"] == [["1", "2"], ["2", "4"]] and snap["rank"] == "1"
     type_entry(widget, 1, 0, "0")  # and it keeps answering
     assert not alert.is_visible() and check_readouts(widget)["rank"] == "2"
+
+
+def swipe(page, x, y, dy):
+    """A one-finger vertical swipe through Chromium's touch input."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for k in range(1, 11):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y + dy * k / 10}]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    page.wait_for_timeout(300)
+
+
+def test_a_swipe_on_the_plot_scrolls_the_page_and_one_on_a_tip_drags_it(browser):
+    context = browser.new_context(viewport={"width": 375, "height": 600}, has_touch=True, is_mobile=True)
+    context.set_offline(True)
+    page = context.new_page()
+    page.set_content("<!doctype html><meta name=viewport content='width=device-width'><body>"
+                     + RankExplorer([[1, 0], [0, 1]]).static_html() + "<div style='height: 3000px'></div>")
+    widget = page.locator(".lx-rank")
+    plot = widget.locator(".lx-plot").bounding_box()
+    # Upwards from a tip: the tip moves and the page stays.
+    dot = widget.locator('.lx-handle[data-col="0"]').bounding_box()
+    swipe(page, dot["x"] + dot["width"] / 2, dot["y"] + dot["height"] / 2, -60)
+    assert page.evaluate("window.scrollY") == 0
+    assert widget.locator('input[aria-label="A[2, 1]"]').input_value() != "0"
+    # Upwards from the plot's empty lower-left corner: the page scrolls.
+    swipe(page, plot["x"] + 30, plot["y"] + plot["height"] - 30, -150)
+    assert page.evaluate("window.scrollY") > 50
+    context.close()

@@ -81,6 +81,8 @@ function render({ model, el }) {
         class: "lx-tip", tabindex: 0, role: "button", "aria-roledescription": "draggable tip", "data-col": j,
         "data-focus-key": `tip-${j}`, "aria-label": `${label} = ${where}; ${keys} by ${SNAP}`,
         onpointerdown: (e) => startDrag(e, j), onkeydown: (e) => nudge(e, j),
+        // Chromium ignores touch-action on SVG shapes: a touch on a tip must not scroll.
+        ontouchstart: (e) => e.preventDefault(),
       }, [
         s("circle", { cx: x1, cy: y1, r: hitRadius, class: "lx-hit", "data-col": j }),
         s("circle", { cx: x1, cy: y1, r: 8, class: "lx-handle", fill: color, "data-col": j }),
