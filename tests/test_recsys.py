@@ -536,3 +536,12 @@ def test_als_starts_from_svd_randomized_svd_on_the_sparse_matrix(monkeypatch):
     data = make_netflix_like(150, 100, rank=3, density=0.2, random_state=0)
     model = MatrixFactorization(n_components=3, n_epochs=1, random_state=0).fit(data.users, data.items, data.ratings)
     assert calls == [(True, (len(model.users_), len(model.items_)), 3)]
+
+
+def test_importing_lalib_recsys_does_not_load_scikit_learn():
+    """The models follow scikit-learn's estimator protocol without importing it (seconds of import time)."""
+    import subprocess
+    import sys
+
+    code = "import sys, lalib.recsys, lalib.movielens; print('sklearn' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"

@@ -44,7 +44,7 @@ __all__ = [*subspaces.__all__, *projection.__all__, *eigen.__all__, *functions._
 def __getattr__(name: str):
     """``ConvergenceWarning`` on first use (it imports scikit-learn)."""
     if name == "ConvergenceWarning":
-        from lalib.exceptions import ConvergenceWarning
+        from lalib import exceptions
 
-        return ConvergenceWarning
+        return exceptions.ConvergenceWarning
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
