@@ -96,7 +96,7 @@ def test_rank_explorer_is_driven_by_the_kernel_in_jupyterlab(browser, lab):
 
 def open_notebook(browser, lab, name):
     page = browser.new_page(viewport={"width": 1200, "height": 900})
-    page.goto(f"{lab}/lab/tree/{name}")
+    page.goto(f"{lab}/lab/tree/{name}?reset")  # only this notebook, not the last layout
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=60_000)
     return page
@@ -113,8 +113,14 @@ def test_a_saved_notebook_shows_its_widget_after_its_kernel_stopped(browser, lab
     entry.fill("0")
     entry.press("Enter")
     page.wait_for_function("document.querySelector('[data-field=rank]').textContent === '2'", timeout=30_000)
-    page.locator(".jp-Cell").nth(1).click()  # out of the widget, whose keys are its own
-    page.keyboard.press("Escape")
+    # Focus stays in the entry; its plain keys are the widget's ("b" would add a cell
+    # in command mode), while Ctrl+S still saves the notebook.
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "A[2, 1]"
+    cells = page.locator(".jp-Cell").count()
+    page.keyboard.press("b")
+    assert page.locator(".jp-Cell").count() == cells
+    entry.fill("0")
+    entry.press("Enter")
     page.keyboard.press("Control+s")
     # The saved file carries the widget's state: its code and the reader's matrix.
     for _ in range(60):

@@ -6,7 +6,7 @@
 // (static page) produce the same picture. Keyboard: Tab to a tip, arrow keys
 // (and PageUp/PageDown for the third coordinate) move it by SNAP.
 
-const { h, s, fmt, exact, onChange, redrawer, guarded, keepingFocus, parseNumber } = lalib.runtime;
+const { h, s, fmt, exact, onChange, ownKeys, redrawer, guarded, keepingFocus, parseNumber } = lalib.runtime;
 const { describeMatrix, canonicalBasis, normalize } = lalib.linalg;
 
 const SNAP = 0.5;
@@ -26,9 +26,8 @@ function derive(state) {
 
 function render({ model, el }) {
   const view = { yaw: -0.6, pitch: 0.35 };
-  // data-lm-suppress-shortcuts: keys typed here are not JupyterLab commands.
-  const root = h("div", { class: "lx-rank", "data-lm-suppress-shortcuts": "true" });
-  el.append(root);
+  const root = h("div", { class: "lx-rank" });
+  el.append(ownKeys(root));
 
   const matrix = () => model.get("matrix");
   // Every edit goes through here: a failure is shown in the widget, which keeps working.

@@ -154,6 +154,17 @@ function keepingFocus(root, fn) {
   if (again && again !== document.activeElement) again.focus({ preventScroll: true });
 }
 
+// Keys typed in a widget are the widget's (JupyterLab must not read "d", "a" or
+// an arrow key as a notebook command), except shortcuts with Ctrl, Cmd or Alt
+// (save, undo, ...) and Escape, which still reach JupyterLab. (Lumino's
+// data-lm-suppress-shortcuts would also swallow Ctrl+S.)
+function ownKeys(root) {
+  root.addEventListener("keydown", (e) => {
+    if (!(e.ctrlKey || e.metaKey || e.altKey) && e.key !== "Escape") e.stopPropagation();
+  });
+  return root;
+}
+
 // Small DOM helpers: h("div", {class: "x"}, [children]) and s(...) for SVG.
 function h(tag, attrs = {}, children = []) {
   return build(document.createElement(tag), attrs, children);
@@ -239,6 +250,6 @@ function typeset(el) {
 }
 
 lalib.runtime = {
-  StaticModel, mountStatic, onChange, redrawer, guarded, showError, keepingFocus,
+  StaticModel, mountStatic, onChange, ownKeys, redrawer, guarded, showError, keepingFocus,
   h, s, fmt, exact, parseNumber, parseVector, typeset,
 };

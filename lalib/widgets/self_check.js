@@ -3,14 +3,14 @@
 // are practice, not graded), so they work without a kernel. The reader's
 // attempts are written back to the model, so in JupyterLab Python can see them.
 
-const { h, typeset, parseNumber, parseVector, guarded, fmt } = lalib.runtime;
+const { h, ownKeys, typeset, parseNumber, parseVector, guarded, fmt } = lalib.runtime;
 
 let questions = 0; // distinct radio-group names and ids per page
 
 function render({ model, el }) {
   const kind = model.get("kind");
   const uid = `lx-q${++questions}-${Math.random().toString(36).slice(2, 8)}`;
-  const root = h("div", { class: "lx-quiz", "data-kind": kind, "data-lm-suppress-shortcuts": "true" });
+  const root = h("div", { class: "lx-quiz", "data-kind": kind });
   const feedback = h("div", { class: "lx-feedback", role: "status", "aria-live": "polite" });
   const button = h("button", { type: "button", class: "lx-check" }, "Check");
   let input;
@@ -42,7 +42,7 @@ function render({ model, el }) {
   }
   const check = guarded(root, judge);
   button.addEventListener("click", check);
-  el.append(root);
+  el.append(ownKeys(root));
   typeset(root);
 
   function say(state, headline, text) {
