@@ -8,16 +8,22 @@ ships each shared file once per page after :mod:`lalib.widgets.sphinx`.
 
 from __future__ import annotations
 
+import importlib
 import math
+import pkgutil
+from importlib import resources
 
 import numpy as np
 import pytest
 
-import lalib.widgets  # noqa: F401  (registers every widget class)
-from lalib.widgets import MultipleChoice, NumericAnswer, RankExplorer
-from lalib.widgets.base import asset_html, read_js, widget_classes
+import lalib.widgets
+from lalib.widgets import RankExplorer
+from lalib.widgets.base import BookWidget, asset_html, read_js, widget_classes
 from lalib.widgets.sphinx import ship_assets_once
 
+# Every module in lalib/widgets/, so a new widget is under contract as soon as its file exists.
+for module in pkgutil.iter_modules(lalib.widgets.__path__):
+    importlib.import_module(f"lalib.widgets.{module.name}")
 CLASSES = widget_classes()
 DERIVING = [c for c in CLASSES if c._static_derive]
 
@@ -25,6 +31,14 @@ DERIVING = [c for c in CLASSES if c._static_derive]
 def test_every_widget_class_is_covered():
     assert {c.__name__ for c in CLASSES} >= {"RankExplorer", "MultipleChoice", "NumericAnswer"}
     assert DERIVING, "no widget with a static derive: the agreement test below would test nothing"
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
+def test_every_widget_class_has_an_example(cls):
+    assert isinstance(cls.example(), cls)
+    if cls._static_derive:  # and says what derive must compute, on what inputs
+        for method in ("derive_state", "random_state"):
+            assert getattr(cls, method).__func__ is not getattr(BookWidget, method).__func__, (cls, method)
 
 
 def import_module(page, esm: str) -> dict:
@@ -109,16 +123,8 @@ def test_huge_and_tiny_parallel_columns_are_rank_one_in_the_page(offline_page, t
     assert ranks == [RankExplorer.derive_state({"matrix": M, "tol_rel": 1e-10})["rank"] for M in cases] == [1, 1, 1]
 
 
-def example(cls):
-    return {
-        RankExplorer: lambda: RankExplorer([[1, 2, 3], [2, 4, 6]]),
-        MultipleChoice: lambda: MultipleChoice("Q?", ["a", "b"], 1, "E."),
-        NumericAnswer: lambda: NumericAnswer("Q?", 2, "E."),
-    }[cls]()
-
-
 def test_files_keep_to_the_namespace_and_ship_once_per_page(offline_page, tmp_path):
-    widgets = [example(c) for c in CLASSES for _ in range(2)]
+    widgets = [c.example() for c in CLASSES for _ in range(2)]
     body = ship_assets_once("\n".join(w.static_html() for w in widgets))
     # Each shared file once, however many widgets use it.
     names = {name for w in widgets for name in w._assets}
@@ -140,14 +146,15 @@ def test_files_keep_to_the_namespace_and_ship_once_per_page(offline_page, tmp_pa
     assert offline_page.errors == []
 
 
-@pytest.mark.parametrize("name", ["runtime.js", "linalg.js", "rank_explorer.js", "self_check.js", "widgets.css"])
+@pytest.mark.parametrize("name", sorted(p.name for p in resources.files("lalib.widgets").iterdir()
+                                         if p.name.endswith((".js", ".css"))))
 def test_no_file_can_end_its_own_element_early(name):
     assert "</script" not in read_js(name).lower() and "</style" not in read_js(name).lower()
 
 
 def test_assets_as_shared_files_mount_every_widget_offline(offline_page, tmp_path):
     # As the Sphinx hook does on a book page: the first copy of each asset becomes a file.
-    widgets = [example(c) for c in CLASSES for _ in range(2)]
+    widgets = [c.example() for c in CLASSES for _ in range(2)]
     stored = {}
 
     def store(filename, content):

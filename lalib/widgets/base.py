@@ -103,7 +103,8 @@ class BookWidget(anywidget.AnyWidget):
     page's stand-in for the kernel, exists exactly when ``_static_derive`` is
     true; such a class also implements :meth:`derive_state` (the Python truth
     ``derive`` must agree with) and :meth:`random_state` (inputs to compare
-    them on), which ``tests/test_widgets_contract.py`` uses for every widget.
+    them on). Every class implements :meth:`example`. ``tests/test_widgets_contract.py``
+    runs the same checks over every class found in ``lalib/widgets/``.
     """
 
     _js_files: tuple[str, ...] = ()
@@ -125,6 +126,11 @@ class BookWidget(anywidget.AnyWidget):
         )
         cls._css = read_js("widgets.css")
         super().__init_subclass__(**kwargs)
+
+    @classmethod
+    def example(cls) -> BookWidget:
+        """A small instance, for the contract tests every widget class must pass."""
+        raise NotImplementedError(f"{cls.__name__} must define example() for tests/test_widgets_contract.py")
 
     @classmethod
     def derive_state(cls, state: dict) -> dict:

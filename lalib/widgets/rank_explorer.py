@@ -111,6 +111,17 @@ class RankExplorer(BookWidget):
         self._update()
 
     @classmethod
+    def example(cls) -> RankExplorer:
+        """The lecture's matrix with rows (1, 2, 3) and (2, 4, 6).
+
+        Examples
+        --------
+        >>> RankExplorer.example().rank
+        1
+        """
+        return cls([[1, 2, 3], [2, 4, 6]])
+
+    @classmethod
     def derive_state(cls, state: dict) -> dict:
         """Rank, nullity and bases for a state: what the page's ``derive`` computes.
 

@@ -67,6 +67,17 @@ class MultipleChoice(_SelfCheck):
     """
 
     options = t.List(t.Unicode()).tag(sync=True)
+
+    @classmethod
+    def example(cls) -> MultipleChoice:
+        """A two-option question.
+
+        Examples
+        --------
+        >>> MultipleChoice.example().answer
+        1
+        """
+        return cls("Rank of the 2×2 identity?", ["1", "2"], answer=1, explanation="Two independent columns.")
     answer = t.Int().tag(sync=True)
     hints = t.Dict(value_trait=t.Unicode()).tag(sync=True)
 
@@ -122,6 +133,17 @@ class NumericAnswer(_SelfCheck):
     """
 
     answer = t.Union([t.Float(), t.List(t.Float())]).tag(sync=True)
+
+    @classmethod
+    def example(cls) -> NumericAnswer:
+        """A question whose answer is 2.
+
+        Examples
+        --------
+        >>> NumericAnswer.example().answer
+        2.0
+        """
+        return cls("Nullity of a 6×6 matrix of rank 4?", answer=2, explanation="6 − 4 = 2.")
     tol = t.Float(0.0).tag(sync=True)
     hint = t.Unicode("").tag(sync=True)
 
