@@ -169,6 +169,10 @@ def test_entries_show_what_the_matrix_holds_and_read_fractions(offline_page, tmp
     type_entry(widget, 0, 0, "1/2")
     type_entry(widget, 1, 0, "2,5")
     assert check_readouts(widget)["M"].tolist() == [[0.5, 1], [2.5, 1.0001]]
+    # A readout that had to be rounded says so.
+    for i, j, x in [(0, 0, "3"), (1, 0, "6"), (0, 1, "1"), (1, 1, "2")]:
+        type_entry(widget, i, j, x)
+    assert check_readouts(widget)["nullSpace"] == "all combinations of (≈\u22120.333, 1)"
 
 
 @pytest.mark.parametrize("text", ["1abc", "2 apples", "1,000", "1/0", "--1", "1/2/3"])

@@ -1,6 +1,20 @@
 """Interactive figures that work live in JupyterLab and in the static book.
 
-See :mod:`lalib.widgets.base` for how one JavaScript drawing path serves both.
+What is where:
+
+- ``base.py``: :class:`~lalib.widgets.base.BookWidget`, one JavaScript drawing
+  path for two hosts (the kernel in JupyterLab, embedded state in the book),
+  and the contract every widget class keeps (``example``, and with a static
+  ``derive`` also ``derive_state`` and ``random_state``).
+- ``runtime.js`` (``lalib.runtime``: the in-page model, atomic redraws,
+  visible errors, DOM helpers, strict number parsing), ``linalg.js``
+  (``lalib.linalg``), ``widgets.css`` (light, dark, print): shared by all.
+- one ``<name>.py`` + ``<name>.js`` per widget; the JavaScript publishes
+  ``lalib.widgets.<name> = { render, derive }``.
+- ``sphinx.py``: the book ships each shared file once per page, as a cached
+  static file. ``lab.py``: JupyterLab saves widget state with the notebook.
+
+``tests/test_widgets_contract.py`` checks every widget class the same way.
 """
 
 from lalib.widgets.rank_explorer import RankExplorer
