@@ -3,9 +3,10 @@
     .venv/bin/pip install nbgrader            # the peer (also in the [bench] extra)
     .venv/bin/python benchmarks/bench_grading.py [--n 100] [--workers 2]
 
-Submissions are built from ``solutions/03-rank.ipynb`` and
-``exercises/03-rank.ipynb``: correct, partly correct (two wrong answers, a
-wrong function), blank, and broken (a cell raising, wrong answers). nbgrader
+Submissions are built from the first exercise set (``solutions/*.ipynb`` and
+its ``exercises/`` twin; ``--set STEM`` picks another): correct, partly
+correct (two wrong answers, a wrong function), blank, and broken (a cell
+raising, a wrong answer). nbgrader
 gets the same notebooks converted to its format: answer cells as solution
 cells, each check cell as an autograded test cell ``assert check(...).passed``.
 Both tools run on the same machine in the same run; a markdown table with the
@@ -28,35 +29,50 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
-SOLUTION, EXERCISE = ROOT / "solutions" / "03-rank.ipynb", ROOT / "exercises" / "03-rank.ipynb"
 BIN = Path(sys.executable).parent
+SOLUTION = EXERCISE = STEM = None  # set by main(): the exercise set measured
+
+
+def _pick(stem: str | None) -> None:
+    global SOLUTION, EXERCISE, STEM
+    pairs = [s for s in sorted((ROOT / "solutions").glob("*.ipynb")) if (ROOT / "exercises" / s.name).is_file()]
+    SOLUTION = next(s for s in pairs if stem in (None, s.stem))
+    EXERCISE, STEM = ROOT / "exercises" / SOLUTION.name, SOLUTION.stem
 
 
 def submissions(n: int) -> list[tuple[str, nbformat.NotebookNode]]:
+    from lalib.checks import question
+    from lalib.grading.notebook import load_assignment
     sol, ex = nbformat.read(SOLUTION, as_version=4), nbformat.read(EXERCISE, as_version=4)
+    names = dict(load_assignment(STEM, ROOT / "exercises").questions)
+    by_kind = {}
+    for qid in names:
+        by_kind.setdefault(question(qid).kind, []).append(qid)
+    number, choice, function = by_kind["number"][0], by_kind["choice"][0], by_kind["function"][0]
 
     def answer(nb, qid):
-        return next(c for c in nb.cells if c.metadata.get("lalib") == {"schema": 1, "question": qid, "role": "answer"})
+        return next(c for c in nb.cells if c.metadata.get("lalib", {}).get("question") == qid
+                    and c.metadata["lalib"].get("role") == "answer")
 
     out = []
     for i in range(n):
         kind = ("correct", "partly", "blank", "broken")[[0, 0, 0, 0, 1, 1, 1, 2, 2, 3][i % 10]]
         nb = copy.deepcopy(ex if kind == "blank" else sol)
         if kind == "partly":
-            answer(nb, "rank.3").source = "rank_B = 2"
-            answer(nb, "rank.7").source = 'independent = "A"'
-            answer(nb, "rank.11").source = "def rank_by_elimination(A, tol=None):\n    return min(A.shape)"
+            answer(nb, number).source = f"{names[number]} = -12345.5"
+            answer(nb, choice).source = f'{names[choice]} = "not an option"'
+            answer(nb, function).source = f"def {names[function]}(A, *args, **kwargs):\n    return -1"
         if kind == "broken":
             nb.cells.insert(2, nbformat.v4.new_code_cell("undefined_name + 1", metadata={"lalib": {"schema": 1,
                                                                                                      "role": "answer"}}))
-            answer(nb, "rank.1").source = "rank_D = 6"
+            answer(nb, number).source = f"{names[number]} = -12345.5"
         out.append((f"student{i:03d}", nb))
     return out
 
 
 def to_nbgrader(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """The same notebook in nbgrader's format (solution cells and autograded test cells)."""
-    from lalib.checks import QUESTIONS
+    from lalib.checks import question
     nb = copy.deepcopy(nb)
     for i, cell in enumerate(nb.cells):
         meta = cell.metadata.get("lalib", {})
@@ -65,9 +81,9 @@ def to_nbgrader(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
                 "solution": False, "grade": False}
         if role == "answer" and cell.cell_type == "code" and qid:
             cell.metadata["nbgrader"] = {**base, "solution": True}
-        elif role == "check" and QUESTIONS[qid].kind != "free-text":
+        elif role == "check" and question(qid).kind != "free-text":
             cell.source = f"assert {cell.source}.passed, 'check failed'"
-            cell.metadata["nbgrader"] = {**base, "grade": True, "locked": True, "points": QUESTIONS[qid].points}
+            cell.metadata["nbgrader"] = {**base, "grade": True, "locked": True, "points": question(qid).points}
     return nb
 
 
@@ -84,7 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--n", type=int, default=100)
     p.add_argument("--workers", type=int, default=os.cpu_count())
+    p.add_argument("--set", help="exercise set (file stem) to measure; default the first")
     args = p.parse_args(argv)
+    _pick(args.set)
     subs = submissions(args.n)
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
         tmp = Path(tmp)
@@ -92,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         folder = tmp / "lalib-submissions"
         folder.mkdir()
         for student, nb in subs:
-            nbformat.write(nb, folder / f"{student}_1_1_03-rank.ipynb")
+            nbformat.write(nb, folder / f"{student}_1_1_{STEM}.ipynb")
         lalib_s = run([str(BIN / "lalib"), "grade", str(folder), "--out", str(tmp / "lalib-out"), "--seed", "1",
                        "--workers", str(args.workers), "--no-progress"], tmp)
         with open(tmp / "lalib-out" / "grades.csv", encoding="utf-8") as fh:
@@ -100,25 +118,25 @@ def main(argv: list[str] | None = None) -> int:
 
         # nbgrader autograde: a minimal course directory
         course = tmp / "course"
-        (course / "source" / "03-rank").mkdir(parents=True)
+        (course / "source" / STEM).mkdir(parents=True)
         (course / "nbgrader_config.py").write_text(
             "c = get_config()\nc.CourseDirectory.root = r'%s'\nc.CourseDirectory.course_id = 'la'\n"
             "c.ExecutePreprocessor.timeout = 60\n" % course)
-        nbformat.write(to_nbgrader(nbformat.read(SOLUTION, as_version=4)), course / "source" / "03-rank" / "03-rank.ipynb")
-        run([str(BIN / "nbgrader"), "db", "assignment", "add", "03-rank"], course)
-        run([str(BIN / "nbgrader"), "generate_assignment", "03-rank", "--force"], course)
+        nbformat.write(to_nbgrader(nbformat.read(SOLUTION, as_version=4)), course / "source" / STEM / f"{STEM}.ipynb")
+        run([str(BIN / "nbgrader"), "db", "assignment", "add", STEM], course)
+        run([str(BIN / "nbgrader"), "generate_assignment", STEM, "--force"], course)
         for student, nb in subs:
-            d = course / "submitted" / student / "03-rank"
+            d = course / "submitted" / student / STEM
             d.mkdir(parents=True)
-            nbformat.write(to_nbgrader(nb), d / "03-rank.ipynb")
-        nbgrader_s = run([str(BIN / "nbgrader"), "autograde", "03-rank", "--create", "--force"], course)
+            nbformat.write(to_nbgrader(nb), d / f"{STEM}.ipynb")
+        nbgrader_s = run([str(BIN / "nbgrader"), "autograde", STEM, "--create", "--force"], course)
         run([str(BIN / "nbgrader"), "export", "--to", str(tmp / "nbgrader.csv")], course)
         with open(tmp / "nbgrader.csv", encoding="utf-8") as fh:
             nb_totals = {r["student_id"]: float(r["raw_score"] or 0) for r in csv.DictReader(fh)}
 
     agree = sum(lalib_totals.get(s) == nb_totals.get(s) for s, _ in subs)
     ratio = nbgrader_s / lalib_s
-    print(f"{args.n} submissions of 03-rank ({platform.processor() or platform.machine()}, "
+    print(f"{args.n} submissions of {STEM} ({platform.processor() or platform.machine()}, "
           f"{os.cpu_count()} cores), lalib workers: {args.workers}\n")
     print("| tool | wall-clock (s) | per notebook (s) |\n|---|---|---|")
     print(f"| `lalib grade` (bubblewrap sandboxes, warm workers) | {lalib_s:.1f} | {lalib_s / args.n:.3f} |")

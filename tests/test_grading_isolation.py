@@ -40,11 +40,10 @@ if left:
 """
 
 MEMFD = """import os
-block = b'x' * (60 << 20)
 fds = []
 for _ in range(50):  # 3 GB in memfds, none over the file-size limit, none in an address space
     fds.append(os.memfd_create('x'))
-    os.write(fds[-1], block)
+    os.posix_fallocate(fds[-1], 0, 60 << 20)
 """
 
 
