@@ -36,6 +36,7 @@ __all__ = ["check", "Result", "BANKS", "QUESTIONS", "question", "bank", "encode_
 BANKS: Mapping[str, str] = MappingProxyType({
     "rank": "lalib.checks.rank",
     "foundations": "lalib.checks.foundations",
+    "eigen": "lalib.checks.eigen",
 })
 
 
