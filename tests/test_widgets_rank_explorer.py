@@ -164,8 +164,15 @@ def test_entries_show_what_the_matrix_holds_and_read_fractions(offline_page, tmp
     (widget,) = page_with(offline_page, tmp_path, RankExplorer([[1, 1], [1, 1]]))
     type_entry(widget, 1, 1, "1.0001")
     assert entry(widget, 1, 1).input_value() == "1.0001" and check_readouts(widget)["rank"] == "2"
-    # Focus stays in the entry after committing it.
-    assert offline_page.evaluate("document.activeElement.getAttribute('aria-label')") == "A[2, 2]"
+    # Focus stays in the entry after committing it, and Tab moves on from it.
+    active = "document.activeElement.getAttribute('aria-label')"
+    assert offline_page.evaluate(active) == "A[2, 2]"
+    entry(widget, 0, 0).fill("3")
+    offline_page.keyboard.press("Tab")
+    assert offline_page.evaluate(active) == "A[1, 2]" and entry(widget, 0, 0).input_value() == "3"
+    offline_page.keyboard.press("Shift+Tab")
+    assert offline_page.evaluate(active) == "A[1, 1]"
+    type_entry(widget, 0, 0, "1")
     type_entry(widget, 0, 0, "1/2")
     type_entry(widget, 1, 0, "2,5")
     assert check_readouts(widget)["M"].tolist() == [[0.5, 1], [2.5, 1.0001]]

@@ -128,7 +128,7 @@ function render({ model, el }) {
     return g;
   }
 
-  const svg = s("svg", { class: "lx-plot", viewBox: `0 0 ${SIZE} ${SIZE}`, role: "img", "aria-label": "columns of A and their span" });
+  const svg = s("svg", { class: "lx-plot", viewBox: `0 0 ${SIZE} ${SIZE}`, role: "group", "aria-label": "columns of A as arrows, and their span" });
   const side = h("div", { class: "lx-side" });
   const table = h("div", { class: "lx-entries" });
   const entryError = h("div", { class: "lx-entry-error", role: "alert" });
@@ -171,6 +171,23 @@ function render({ model, el }) {
       table.append(h("tr", {}, [h("th", {}, i === 0 ? "A =" : ""), ...cells]));
     }
     return table;
+  }
+
+  // The entries are built once per shape and then updated in place, so focus
+  // (and Tab order) survive every update; an entry being corrected keeps its text.
+  function syncEntries() {
+    const M = matrix(), shape = `${M.length}x${M[0].length}`;
+    if (table.dataset.shape !== shape) {
+      table.replaceChildren(entries());
+      table.dataset.shape = shape;
+      return;
+    }
+    for (const input of table.querySelectorAll("input")) {
+      const x = M[+input.dataset.row][+input.dataset.col];
+      if (input.getAttribute("aria-invalid") === "true" && parseNumber(input.value).error) continue;
+      if (input.value !== exact(x)) input.value = exact(x);
+      input.title = exact(x);
+    }
   }
 
   function commit(input, i, j) {
@@ -222,7 +239,7 @@ function render({ model, el }) {
   const update = redrawer(root, () => {
     keepingFocus(root, () => {
       draw();
-      table.replaceChildren(entries());
+      syncEntries();
     });
     status.replaceChildren(...readout());
   });
