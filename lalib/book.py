@@ -15,6 +15,9 @@
 - Launch buttons (Binder, Colab, JupyterHub) are sent the notebook form of a
   chapter, ``notebooks/NN-topic.ipynb`` (see :mod:`lalib.chapter_notebooks`),
   instead of its MyST source, which those services cannot open.
+- The theme also loads the search engine and the whole book's search index on
+  every page, for a search-as-you-type box the book does not enable: only
+  ``search.html`` keeps them.
 - Printing: ``_static/lalib-print.css`` (added to every page by Jupyter Book,
   like every stylesheet in ``_static``) lets tall code cells break across pages.
 
@@ -43,6 +46,8 @@ ICON_NOTICE = ("/* Subsets of the theme's icon fonts, made by lalib.book: only t
 # An icon the theme's own JavaScript inserts after load (so not in the built HTML).
 ICONS_FROM_SCRIPTS = '<i class="fa-solid fa-xmark"></i>'
 FONTAWESOME_SCRIPT = re.compile(r'\s*<script[^>]*src="([^"]*?)scripts/fontawesome\.js[^"]*"[^>]*>\s*</script>')
+SEARCH_SCRIPTS = re.compile(
+    r'\s*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js)[^"]*"></script>')
 PUA = re.compile("[\ue000-\uf8ff]")
 PUA_ESCAPE = re.compile(r"\\(e[0-9a-f]{3}|f[0-8][0-9a-f]{2})(?![0-9a-f])", re.I)
 CATALOGUE_RULE = re.compile(r'([^{}]*)\{content:"(\\[0-9a-fA-F]{4}|[\ue000-\uf8ff])"\}')
@@ -214,6 +219,48 @@ def serve_icon_subset(app, exception) -> None:
         leftover.unlink()
 
 
+# --- Search scripts -------------------------------------------------------------
+
+def drop_search_scripts(html: str) -> str:
+    """A page without the search engine's scripts and index.
+
+    Parameters
+    ----------
+    html : str
+        A built page other than ``search.html``.
+
+    Returns
+    -------
+    str
+        The page without ``searchtools.js``, ``language_data.js`` and
+        ``searchindex.js``. The theme loads them on every page for its
+        search-as-you-type box; with that off (the default) the search box
+        sends the reader to ``search.html``, which loads them itself. The index
+        grows with every chapter, so every page would carry the whole book's.
+
+    Examples
+    --------
+    >>> drop_search_scripts('<p>x</p> <script src="../searchindex.js"></script>')
+    '<p>x</p>'
+    """
+    return SEARCH_SCRIPTS.sub("", html)
+
+
+def slim_search(app, exception) -> None:
+    """After an HTML build: search scripts only where they run (search.html)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    if str(app.config.html_theme_options.get("search_as_you_type", False)).lower() == "true":
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        if page.name == "search.html":
+            continue
+        html = page.read_text(encoding="utf-8")
+        slim = drop_search_scripts(html)
+        if slim != html:
+            page.write_text(slim, encoding="utf-8")
+
+
 # --- Launch buttons -----------------------------------------------------------
 
 def launch_urls_to_notebook(buttons: list[dict], source: str, notebook: str | None) -> list[dict]:
@@ -275,4 +322,5 @@ def setup(app):
     app.connect("html-page-context", tidy_scripts, priority=999)
     app.connect("html-page-context", launch_notebook_forms, priority=999)
     app.connect("build-finished", serve_icon_subset)
+    app.connect("build-finished", slim_search)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
