@@ -86,13 +86,21 @@ class StaticModel {
 function mountStatic(id) {
   const el = document.getElementById(id);
   if (!el || el.dataset.host) return null;
-  const widget = lalib.widgets[el.dataset.lalibWidget];
-  const state = JSON.parse(document.getElementById(`${id}-state`).textContent);
-  const model = new StaticModel(state, widget.derive || null);
-  model.consistent = { ...model.state };
   el.dataset.host = "static";
-  widget.render({ model, el });
-  return model;
+  try {
+    const widget = lalib.widgets[el.dataset.lalibWidget];
+    if (!widget) throw new Error(`no widget named "${el.dataset.lalibWidget}" was loaded`);
+    const state = JSON.parse(document.getElementById(`${id}-state`).textContent);
+    const model = new StaticModel(state, widget.derive || null);
+    model.consistent = { ...model.state };
+    widget.render({ model, el });
+    return model;
+  } catch (err) {
+    // Say so where the figure should be, rather than leave a blank.
+    console.error("lalib widget:", err);
+    el.replaceChildren(h("div", { class: "lx-error", role: "alert" }, `This interactive figure could not start: ${err.message}`));
+    return null;
+  }
 }
 
 // Call back when any of these traits changes (one event name per on():
