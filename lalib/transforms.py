@@ -243,10 +243,12 @@ def singular_values2(A: ArrayLike) -> tuple[float, float]:
     """The singular values σ₁ ≥ σ₂ ≥ 0 of a 2×2 matrix, in closed form.
 
     They are the semi-axes of the ellipse the map makes of the unit circle.
-    With ``E = (a + d)/2``, ``F = (a − d)/2``, ``G = (c + b)/2``,
-    ``H = (c − b)/2``: ``σ₁ = hypot(E, H) + hypot(F, G)`` and
-    ``σ₂ = |hypot(E, H) − hypot(F, G)|`` (no square root of a difference,
-    so no catastrophic cancellation for σ₁).
+    The matrix is first divided by its largest entry size ``t`` (so nothing
+    overflows or underflows); then with ``E = (a + d)/2``, ``F = (a − d)/2``,
+    ``G = (c + b)/2``, ``H = (c − b)/2``: ``σ₁ = hypot(E, H) + hypot(F, G)``
+    and ``σ₂ = |ad − bc| / σ₁`` (since σ₁σ₂ = |det|), both times ``t``. No
+    square root of a difference, so σ₂ keeps its relative accuracy; the page's
+    JavaScript does the same operations in the same order.
 
     Examples
     --------
@@ -255,11 +257,17 @@ def singular_values2(A: ArrayLike) -> tuple[float, float]:
     >>> s = singular_values2([[2, 1], [0.5, 1.5]])
     >>> np.allclose(s, np.linalg.svd([[2, 1], [0.5, 1.5]], compute_uv=False))
     True
+    >>> singular_values2([[0, 0], [0, 0]])
+    (0.0, 0.0)
     """
-    (a, b), (c, d) = _square(A, "A").tolist()
-    q = math.hypot((a + d) / 2, (c - b) / 2)
-    r = math.hypot((a - d) / 2, (c + b) / 2)
-    return q + r, abs(q - r)
+    M = _square(A, "A")
+    top = float(np.abs(M).max())
+    if top == 0:
+        return 0.0, 0.0
+    S = M / top
+    (a, b), (c, d) = S.tolist()
+    s1 = math.hypot((a + d) / 2, (c - b) / 2) + math.hypot((a - d) / 2, (c + b) / 2)
+    return s1 * top, abs(a * d - b * c) / s1 * top
 
 
 def rank2(A: ArrayLike, tol_rel: float = TOL_REL) -> int:
@@ -289,7 +297,8 @@ def describe_map(A: ArrayLike, tol_rel: float = TOL_REL) -> dict:
     -------
     dict
         ``det`` (signed area scaling; exactly 0 when the rank is below 2, so a
-        determinant that is rounding error is not shown as one), ``rank``, ``sv`` (the unit circle's
+        determinant that is rounding error is not shown as one), ``rank``,
+        ``sv`` (σ₂ likewise exactly 0 below rank 2), ``sv`` (the unit circle's
         image has semi-axes σ₁, σ₂), ``orientation`` (``"kept"``,
         ``"flipped"`` or ``"lost"`` when the plane is flattened) and
         ``collapse`` (``"none"``, ``"line"`` or ``"point"``).
@@ -305,6 +314,8 @@ def describe_map(A: ArrayLike, tol_rel: float = TOL_REL) -> dict:
     M = _square(A, "A")
     r = rank2(M, tol_rel)
     det = det2(M) if r == 2 else 0.0
-    orientation = "lost" if r < 2 else ("kept" if det > 0 else "flipped")
-    return {"det": det, "rank": r, "sv": list(singular_values2(M)), "orientation": orientation,
+    # The sign from the scaled matrix: ad − bc itself may underflow to 0 for tiny entries.
+    orientation = "lost" if r < 2 else ("kept" if det2(M / float(np.abs(M).max())) > 0 else "flipped")
+    s1, s2 = singular_values2(M)
+    return {"det": det, "rank": r, "sv": [s1, s2 if r == 2 else 0.0], "orientation": orientation,
             "collapse": {0: "point", 1: "line", 2: "none"}[r]}

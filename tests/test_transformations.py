@@ -18,6 +18,7 @@ angles = st.floats(-20, 20, allow_nan=False, allow_infinity=False)
 matrices = st.lists(finite, min_size=4, max_size=4).map(lambda v: np.array(v).reshape(2, 2))
 
 
+@settings(deadline=None)  # no timing in tests: the first call loads scipy/torch kernels
 @given(angles)
 def test_rotation_is_orthogonal_with_det_one_and_matches_scipy(theta):
     R = T.rotation(theta)
@@ -29,11 +30,13 @@ def test_rotation_is_orthogonal_with_det_one_and_matches_scipy(theta):
     assert np.allclose(R[:, 0], [math.cos(theta), math.sin(theta)])
 
 
+@settings(deadline=None)
 @given(angles, angles)
 def test_rotations_compose_by_adding_angles(a, b):
     assert np.allclose(T.rotation(a) @ T.rotation(b), T.rotation(a + b), atol=1e-9)
 
 
+@settings(deadline=None)
 @given(angles)
 def test_reflection_and_projection(phi):
     F, P = T.reflection(phi), T.projection(phi)
@@ -46,6 +49,7 @@ def test_reflection_and_projection(phi):
     assert np.allclose(F, 2 * P - np.eye(2))
 
 
+@settings(deadline=None)
 @given(finite)
 def test_shear_moves_along_its_axis_and_keeps_area(k):
     assert np.allclose(T.shear(k) @ [0.0, 1.0], [k, 1.0])
@@ -53,6 +57,7 @@ def test_shear_moves_along_its_axis_and_keeps_area(k):
     assert T.det2(T.shear(k)) == 1.0 and T.det2(T.shear(k, "y")) == 1.0
 
 
+@settings(deadline=None)
 @given(matrices)
 def test_det2_agrees_with_numpy_and_torch(A):
     scale = max(1.0, float(np.abs(A).max())) ** 2
@@ -60,6 +65,7 @@ def test_det2_agrees_with_numpy_and_torch(A):
     assert abs(T.det2(A) - torch.linalg.det(torch.tensor(A)).item()) <= 1e-9 * scale
 
 
+@settings(deadline=None)
 @given(matrices, matrices)
 def test_det_of_a_product_is_the_product_of_dets(A, B):
     scale = max(1.0, float(np.abs(A).max())) ** 2 * max(1.0, float(np.abs(B).max())) ** 2
@@ -67,7 +73,7 @@ def test_det_of_a_product_is_the_product_of_dets(A, B):
 
 
 @given(matrices)
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 def test_closed_form_singular_values_agree_with_numpy(A):
     s = np.linalg.svd(A, compute_uv=False)
     got = T.singular_values2(A)
@@ -75,6 +81,7 @@ def test_closed_form_singular_values_agree_with_numpy(A):
     assert np.allclose(got, s, rtol=1e-9, atol=1e-9 * max(1.0, s[0]))
 
 
+@settings(deadline=None)
 @given(matrices)
 def test_rank2_and_describe_agree_with_numpy_rank(A):
     s = np.linalg.svd(A, compute_uv=False)
@@ -91,6 +98,7 @@ def test_rank2_and_describe_agree_with_numpy_rank(A):
         assert d["orientation"] == "lost" and d["det"] == 0.0
 
 
+@settings(deadline=None)
 @given(matrices)
 def test_the_image_of_a_polygon_has_det_times_its_area(A):
     # An asymmetric polygon (an "F"): its image's signed area is det(A) times its own.
