@@ -37,6 +37,7 @@ BANKS: Mapping[str, str] = MappingProxyType({
     "rank": "lalib.checks.rank",
     "foundations": "lalib.checks.foundations",
     "eigen": "lalib.checks.eigen",
+    "basis": "lalib.checks.span_basis",
 })
 
 
