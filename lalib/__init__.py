@@ -6,7 +6,8 @@ Students need one import line::
 
 The numerics live in submodules named for their idea (``lalib.linalg``,
 ``lalib.svd``, ...); widgets in ``lalib.widgets``; exercise checks in
-``lalib.checks``.
+``lalib.checks``; the grader in ``lalib.grading``; helpers that format
+glued numbers, vectors and shapes for chapter text in ``lalib.prose``.
 """
 
 __version__ = "0.1.0"

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
+from lalib.validation import is_integer
+
 __all__ = ["MINUS", "TIMES", "number", "vector", "matrix", "bmatrix", "shape", "space", "percent", "glue_md"]
 
 MINUS = "\u2212"
@@ -218,7 +220,7 @@ def shape(obj: ArrayLike | Sequence[int]) -> str:
     if not sizes:
         raise ValueError("shape needs at least one size, got ()")
     for size in sizes:
-        if isinstance(size, (bool, np.bool_)) or not isinstance(size, numbers.Integral):
+        if not is_integer(size):
             raise TypeError(f"sizes must be integers, got {size!r} in {sizes}")
         if size < 0:
             raise ValueError(f"sizes must be non-negative, got {size} in {sizes}")
@@ -251,7 +253,7 @@ def space(n: int) -> str:
     >>> space(3), space(100)
     ('ℝ³', 'ℝ¹⁰⁰')
     """
-    if isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Integral):
+    if not is_integer(n):
         raise TypeError(f"n must be an integer, got {n!r}")
     if n < 0:
         raise ValueError(f"n must be non-negative, got {n}")
@@ -283,7 +285,7 @@ def percent(fraction: float, digits: int = 0) -> str:
     >>> percent(0.9), percent(0.0152, 1), percent(1)
     ('90%', '1.5%', '100%')
     """
-    if isinstance(digits, bool) or not isinstance(digits, numbers.Integral) or digits < 0:
+    if not is_integer(digits) or digits < 0:
         raise ValueError(f"digits must be a non-negative integer, got {digits!r}")
     return number(100 * _real(fraction, "fraction"), f".{int(digits)}f") + "%"
 
