@@ -10,7 +10,7 @@ import numpy as np
 import traitlets as t
 from numpy.typing import ArrayLike
 
-from lalib.linalg import as_matrix, canonical_basis
+from lalib.linalg import as_matrix, canonical_basis, default_tol
 from lalib.widgets.base import BookWidget
 
 __all__ = ["RankExplorer", "describe", "TOL_REL"]
@@ -49,12 +49,12 @@ def describe(matrix: ArrayLike, tol_rel: float = TOL_REL) -> dict:
     """
     A = as_matrix(matrix, "matrix")
     # One SVD gives all of it, as in lalib.linalg.rank / column_space / null_space.
-    U, s, Vh = np.linalg.svd(A)
-    r = int(np.sum(s > tol_rel * s.max()))
+    U, s, Vt = np.linalg.svd(A)
+    r = int(np.sum(s > default_tol(A, s, rtol=tol_rel)))
     col = canonical_basis(U[:, :r])
     # Echelon form of the reversed vectors puts the 1s on the free variables;
     # reversing the order of the vectors too lists them by free variable.
-    null = canonical_basis(Vh[r:].T[::-1])[::-1, ::-1]
+    null = canonical_basis(Vt[r:].T[::-1])[::-1, ::-1]
     clean = lambda B: [[float(x) + 0.0 for x in np.round(v, 12)] for v in B.T]  # noqa: E731  (+0.0: no -0.0)
     return {"rank": r, "nullity": A.shape[1] - r, "col_basis": clean(col), "null_basis": clean(null)}
 
