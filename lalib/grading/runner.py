@@ -50,6 +50,30 @@ import numpy as np
 import lalib  # noqa: F401  (the students' one import line, warm)
 from lalib.checks import encode_answer
 
+
+def _warm_up() -> None:
+    """Import once, in the worker, what every notebook imports: the widgets and the question banks.
+
+    Each child is forked from the worker, so a module imported here costs
+    nothing per submission (the widgets alone take half a second). A module
+    that fails to import is simply left to the notebook that needs it.
+    """
+    import importlib
+    names = ["lalib.widgets"]
+    try:
+        from lalib.checks import BANKS
+        names += list(BANKS.values())
+    except ImportError:  # pragma: no cover - an older bank layout
+        pass
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001
+            pass
+
+
+_warm_up()
+
 try:  # IPython syntax (%magic, !shell) becomes calls that fail as a cell error, not a SyntaxError
     from IPython.core.inputtransformer2 import TransformerManager as _TM
     _transform = _TM().transform_cell
