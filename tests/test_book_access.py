@@ -147,17 +147,23 @@ def test_base_install_is_lean():
     assert "jupyterlab" in " ".join(PYPROJECT["project"]["optional-dependencies"]["exercises"])
 
 
-def test_exercise_checks_and_widgets_work_without_the_heavy_packages():
-    # Import lalib, every question bank and the widgets, and answer a question, with
-    # the book's heavy packages made unimportable: the lean install is enough.
-    blocked = ["torch", "jupyter_book", "skimage", "myst_nb", "sphinx"]
-    code = f"""
+BLOCKED = ["torch", "jupyter_book", "skimage", "myst_nb", "sphinx"]  # what the lean install leaves out
+BLOCK_HEAVY = f"""
 import importlib.abc, sys
 class Block(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path=None, target=None):
-        if name.split(".")[0] in {blocked!r}:
-            raise ImportError("blocked: " + name)
+        if name.split(".")[0] in {BLOCKED!r}:
+            raise ImportError("not in the lean install: " + name)
 sys.meta_path.insert(0, Block())
+"""
+EXERCISES = sorted((ROOT / "exercises").glob("*.ipynb"))
+
+
+def test_exercise_checks_and_widgets_work_without_the_heavy_packages():
+    # Import lalib, every question bank and the widgets with the book's heavy
+    # packages made unimportable: the lean install is enough.
+    blocked = BLOCKED
+    code = BLOCK_HEAVY + f"""
 from lalib import check
 from lalib.checks import QUESTIONS
 import lalib.widgets
@@ -168,6 +174,17 @@ print(len(ids), [m for m in {blocked!r} if m in sys.modules])
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip().endswith("[]")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("exercise", EXERCISES, ids=[p.stem for p in EXERCISES])
+def test_exercise_set_runs_on_the_lean_install(exercise, tmp_path):
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(exercise, as_version=4)
+    nb.cells.insert(0, nbformat.v4.new_code_cell(BLOCK_HEAVY))
+    NotebookClient(nb, timeout=120, kernel_name="python3", record_timing=False,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()  # raises on any error
 
 
 # --- make lab: a working copy for students -----------------------------------------
