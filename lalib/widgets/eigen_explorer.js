@@ -328,6 +328,7 @@ function render({ model, el }) {
   }
 
   const vec = (v) => `(${v.map(fmt).join(", ")})`;
+  const eq = (v) => (fmt(v).startsWith("≈") ? fmt(v) : `= ${fmt(v)}`); // "= 3" or "≈0.333", never "= ≈0.333"
   function eigenText() {
     const kind = model.get("kind"), values = model.get("values"), vectors = model.get("vectors") || [];
     if (kind === "complex") {
@@ -348,13 +349,13 @@ function render({ model, el }) {
         h("span", { "data-field": "ax" }, vec(ax))]),
       h("div", { "data-field": "eigen" }, eigenText()),
       h("div", { "data-field": "parallel" }, onLine >= 0
-        ? `x is an eigenvector: Ax = ${fmt(model.get("kind") === "repeated" ? values[0][0] : values[onLine][0])}·x`
+        ? `x is an eigenvector: Ax = λx with λ ${eq(model.get("kind") === "repeated" ? values[0][0] : values[onLine][0])}`
         : `Ax is turned ${fmt(Math.abs(turn))}° away from x: not an eigenvector`),
     ];
     const ratio = model.get("ratio");
     rows.push(h("div", { "data-field": "power" }, steps === 0
-      ? `Power iteration: press "power step" (|λ₂/λ₁| = ${fmt(ratio)}${ratio >= 1 ? ": no dominant eigenvalue, it will not settle" : ""})`
-      : `step ${it.length - 1}: x = ${vec(it[it.length - 1])}, xᵀAx = ${fmt(est[est.length - 1])}; |λ₂/λ₁| = ${fmt(ratio)}` +
+      ? `Power iteration: press "power step" (|λ₂/λ₁| ${eq(ratio)}${ratio >= 1 ? ": no dominant eigenvalue, it will not settle" : ""})`
+      : `step ${it.length - 1}: x = ${vec(it[it.length - 1])}, xᵀAx ${eq(est[est.length - 1])}; |λ₂/λ₁| ${eq(ratio)}` +
         (ratio >= 1 ? " (no dominant eigenvalue: it does not settle)" : "")));
     return rows;
   }
