@@ -205,7 +205,7 @@ function render({ model, el }) {
   const radios = Object.keys(SHOWS).map((key) => h("input", { type: "radio", name: `show-${uid}`, value: key,
     "data-focus-key": `show-${key}`, onchange: () => setShow(key) }));
   const showGroup = h("fieldset", { class: "lx-tx-show", style: "border:0;padding:0;margin:0 0 0.4em" }, [
-    h("legend", { style: "font-weight:600;padding:0" }, "Show"),
+    h("legend", { style: "font-weight:600;padding:0;font-size:1em;margin:0" }, "Show"),
     ...Object.values(SHOWS).map((text, i) => h("label", { style: "margin-right:0.8em;white-space:nowrap;display:inline-block;padding:0.25em 0" },
       [radios[i], ` ${text}`])),
   ]);
