@@ -13,13 +13,15 @@ from __future__ import annotations
 import numbers
 import re
 from collections.abc import Sequence
+from decimal import ROUND_CEILING, Decimal
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from lalib.validation import is_integer
 
-__all__ = ["MINUS", "TIMES", "number", "vector", "matrix", "bmatrix", "shape", "space", "percent", "glue_md"]
+__all__ = ["MINUS", "TIMES", "number", "at_most", "vector", "matrix", "bmatrix", "linear_form", "shape", "space",
+           "percent", "glue_md"]
 
 MINUS = "\u2212"
 TIMES = "\u00d7"
@@ -83,6 +85,59 @@ def number(x: float, fmt: str = "") -> str:
     if text.startswith("-") and not re.search(r"[1-9]", mantissa):
         text = text[1:]                   # rounded to zero: no "-0.00"
     return text.replace("-", MINUS)
+
+
+def at_most(x: float, fmt: str) -> str:
+    """An upper bound on `x` as the prose shows it: `x` rounded *up* at the shown precision.
+
+    Use it wherever the text says "at most", "within" or "up to": rounding
+    to nearest could show a bound smaller than the value it bounds
+    (0.0110 as "0.01").
+
+    Parameters
+    ----------
+    x : float
+        A real, finite number.
+    fmt : str
+        A fixed-point (``".2f"``) or scientific (``".1e"``) format
+        specification; the last digit it shows is rounded towards +∞.
+
+    Returns
+    -------
+    str
+        The rounded-up value, formatted as :func:`number` formats it, so
+        the number shown is never smaller than `x`.
+
+    Raises
+    ------
+    ValueError
+        If `fmt` is not of the form ``".Nf"`` or ``".Ne"``, or `x` is not finite.
+    TypeError
+        If `x` is not a real number.
+
+    Examples
+    --------
+    >>> at_most(0.011016, ".2f"), at_most(0.011016, ".3f"), at_most(149.2, ".0f")
+    ('0.02', '0.012', '150')
+    >>> at_most(2.220446049250313e-15, ".0e"), at_most(9.96e-3, ".1e")
+    ('3 × 10⁻¹⁵', '1.0 × 10⁻²')
+    >>> at_most(0.25, ".2f")          # already exact at that precision: unchanged
+    '0.25'
+    """
+    value = _real(x, "x")
+    match = re.fullmatch(r"\.(\d+)([fe])", fmt)
+    if not match:
+        raise ValueError(f"fmt must be a fixed-point or scientific format such as '.2f' or '.1e', got {fmt!r}")
+    digits, kind = int(match.group(1)), match.group(2)
+    exact = Decimal(value)                # the exact value of the double
+    if kind == "f":
+        quantum = Decimal(1).scaleb(-digits)
+    elif value == 0:
+        return number(0.0, fmt)
+    else:
+        quantum = Decimal(1).scaleb(exact.adjusted() - digits)
+    up = exact.quantize(quantum, rounding=ROUND_CEILING)
+    return number(float(up), fmt)
 
 
 def _array(A: ArrayLike, name: str, ndim: int) -> np.ndarray:
@@ -187,6 +242,58 @@ def bmatrix(A: ArrayLike, fmt: str = "") -> str:
     arr = _array(A, "A", 2)
     rows = (" & ".join(number(x, fmt).replace(MINUS, "-") for x in row) for row in arr.tolist())
     return r"\begin{bmatrix} " + r" \\ ".join(rows) + r" \end{bmatrix}"
+
+
+def linear_form(coeffs: ArrayLike, var: str = "x", indices: Sequence[int] | None = None) -> str:
+    r"""A linear combination as LaTeX for inline math: ``x_1 + 2x_2 - x_3``.
+
+    Parameters
+    ----------
+    coeffs : array_like, 1-D
+        Real coefficients; zero terms are left out, a coefficient of 1 or −1
+        shows as a bare sign.
+    var : str, optional
+        The symbol, subscripted by the index of each term (``x_1``, ``a_2``).
+    indices : sequence of int, optional
+        The subscripts, one per coefficient; the default is 1, 2, ….
+
+    Returns
+    -------
+    str
+        LaTeX without the surrounding ``$``; ``0`` if every coefficient is zero.
+
+    Raises
+    ------
+    ValueError
+        If `coeffs` is not one-dimensional or `indices` has the wrong length.
+    TypeError
+        If `coeffs` does not hold real numbers.
+
+    Examples
+    --------
+    >>> linear_form([1, 2, 3])
+    'x_1 + 2x_2 + 3x_3'
+    >>> linear_form([2, -1], "y"), linear_form([0, -1.5, 1], "a")
+    ('2y_1 - y_2', '-1.5a_2 + a_3')
+    >>> linear_form([2, -1], "a", indices=[2, 1])
+    '2a_2 - a_1'
+    """
+    arr = _array(coeffs, "coeffs", 1)
+    idx = list(range(1, arr.size + 1)) if indices is None else list(indices)
+    if len(idx) != arr.size:
+        raise ValueError(f"indices must have one entry per coefficient ({arr.size}), got {len(idx)}")
+    terms = []
+    for c, i in zip(arr.tolist(), idx):
+        if c == 0:
+            continue
+        size = number(abs(c))
+        sign = "-" if c < 0 else "+"
+        sub = str(i) if len(str(i)) == 1 else "{" + str(i) + "}"
+        terms.append((sign, ("" if size == "1" else size) + f"{var}_{sub}"))
+    if not terms:
+        return "0"
+    text = ("-" if terms[0][0] == "-" else "") + terms[0][1]
+    return text + "".join(f" {sign} {term}" for sign, term in terms[1:])
 
 
 def shape(obj: ArrayLike | Sequence[int]) -> str:
