@@ -1,8 +1,9 @@
 """Orthogonal projection onto a line or a subspace, and QR by Gram–Schmidt.
 
 The numerical routines of the orthogonality chapter (05): the projection of a
-vector onto a line and onto a column space, with its residual, and classical
-and modified Gram–Schmidt with a measure of lost orthogonality.
+vector onto a line and onto a column space, with its residual, the projection
+matrix, cosine similarity, least squares as a projection, and classical and
+modified Gram–Schmidt with a measure of lost orthogonality.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from numpy.typing import ArrayLike
 from lalib.linalg.subspaces import column_space
 from lalib.validation import as_matrix, as_vector
 
-__all__ = ["project_onto_vector", "project_onto_subspace", "orthogonality_error", "gram_schmidt"]
+__all__ = ["project_onto_vector", "project_onto_subspace", "orthogonality_error", "gram_schmidt",
+           "projection_matrix", "cosine_similarity", "least_squares"]
 
 
 def project_onto_vector(b: ArrayLike, a: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
@@ -215,3 +217,133 @@ def gram_schmidt(A: ArrayLike, method: str = "modified", tol: float | None = Non
             R[j, j + 1:] = Q[:, j].conj() @ V[:, j + 1:]
             V[:, j + 1:] -= np.outer(Q[:, j], R[j, j + 1:])
     return Q, R
+
+
+def projection_matrix(A: ArrayLike, tol: float | None = None) -> np.ndarray:
+    """The matrix ``P`` of the orthogonal projection onto C(A): ``P b`` is the point of C(A) closest to ``b``.
+
+    ``P = Q Qᵀ`` for an orthonormal basis ``Q`` of C(A), so dependent columns
+    are fine; ``P`` is symmetric (``Pᵀ = P``) and idempotent (``P² = P``), and
+    its trace is the rank of ``A``.
+
+    Parameters
+    ----------
+    A : array_like, shape (m, n)
+    tol : float, optional
+        See :func:`rank`.
+
+    Returns
+    -------
+    numpy.ndarray, shape (m, m)
+
+    Examples
+    --------
+    >>> P = projection_matrix([[1], [1]])          # the line through (1, 1)
+    >>> P.round(12).tolist()
+    [[0.5, 0.5], [0.5, 0.5]]
+    >>> bool(np.allclose(P @ P, P) and np.allclose(P.T, P))
+    True
+    >>> projection_matrix([[1, 2], [2, 4]]).round(3).tolist()   # dependent columns: still a line
+    [[0.2, 0.4], [0.4, 0.8]]
+    """
+    Q = column_space(A, tol)
+    return Q @ Q.conj().T
+
+
+def cosine_similarity(X: ArrayLike, Y: ArrayLike | None = None) -> np.ndarray | float:
+    """Cosine of the angle between vectors: ``x·y / (‖x‖ ‖y‖)``, between −1 and 1.
+
+    Two vectors give a number; two matrices give the matrix of cosines
+    between their *rows* (as :func:`sklearn.metrics.pairwise.cosine_similarity`);
+    one matrix gives the cosines between its own rows. Each vector is divided
+    by its largest entry before its norm is taken, so huge or tiny vectors
+    neither overflow nor underflow.
+
+    Parameters
+    ----------
+    X : array_like, shape (n,) or (k, n)
+    Y : array_like, shape (n,) or (l, n), optional
+        Default ``X``.
+
+    Returns
+    -------
+    float or numpy.ndarray of shape (k, l)
+
+    Raises
+    ------
+    ValueError
+        If a vector is zero (it has no direction, so no angle), or the lengths differ.
+
+    Examples
+    --------
+    >>> cosine_similarity([3, 4], [4, -3])
+    0.0
+    >>> cosine_similarity([1, 1], [2, 2])
+    1.0
+    >>> cosine_similarity([[1, 0], [0, 2]]).tolist()
+    [[1.0, 0.0], [0.0, 1.0]]
+    >>> cosine_similarity([0, 0], [1, 2])
+    Traceback (most recent call last):
+    ...
+    ValueError: X has a zero vector (row 0): a zero vector has no direction, so its cosine similarity is undefined
+    """
+    vectors = np.ndim(X) == 1 and (Y is None or np.ndim(Y) == 1)
+    Xm = as_matrix(np.atleast_2d(np.asarray(X, dtype=float)), "X")
+    Ym = Xm if Y is None else as_matrix(np.atleast_2d(np.asarray(Y, dtype=float)), "Y")
+    if Xm.shape[1] != Ym.shape[1]:
+        raise ValueError(f"X and Y must have vectors of the same length, got {Xm.shape[1]} and {Ym.shape[1]}")
+
+    def unit_rows(M: np.ndarray, name: str) -> np.ndarray:
+        big = np.abs(M).max(axis=1, keepdims=True)
+        if np.any(big == 0):
+            row = int(np.flatnonzero(big[:, 0] == 0)[0])
+            raise ValueError(f"{name} has a zero vector (row {row}): a zero vector has no direction, "
+                             "so its cosine similarity is undefined")
+        return M / big
+
+    U = unit_rows(Xm, "X")
+    V = U if Y is None else unit_rows(Ym, "Y")
+    # x·y / sqrt(‖x‖² ‖y‖²): one square root, so parallel vectors with exact squares give exactly 1.
+    C = np.clip((U @ V.T) / np.sqrt(np.outer(np.sum(U * U, axis=1), np.sum(V * V, axis=1))), -1.0, 1.0)
+    return float(C[0, 0]) + 0.0 if vectors else C
+
+
+def least_squares(A: ArrayLike, b: ArrayLike, tol: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Least-squares solution of ``A x ≈ b``: the ``x`` whose ``A x`` is the projection of ``b`` onto C(A).
+
+    Solved through the SVD (as :func:`numpy.linalg.lstsq`), never through the
+    normal equations ``AᵀA x = Aᵀb``, whose matrix has the *square* of A's
+    condition number. When the columns of ``A`` are dependent many ``x`` fit
+    equally well; this returns the one of smallest norm.
+
+    Parameters
+    ----------
+    A : array_like, shape (m, n)
+    b : array_like, shape (m,)
+    tol : float, optional
+        See :func:`rank`.
+
+    Returns
+    -------
+    x : numpy.ndarray, shape (n,)
+        The minimum-norm least-squares solution.
+    r : numpy.ndarray, shape (m,)
+        The residual ``b − A x``, orthogonal to every column of ``A``.
+
+    Examples
+    --------
+    >>> X = [[1, 0], [1, 1], [1, 2]]             # intercept and slope for x = 0, 1, 2
+    >>> w, r = least_squares(X, [1, 2, 4])
+    >>> w.round(4).tolist(), r.round(4).tolist()
+    ([0.8333, 1.5], [0.1667, -0.3333, 0.1667])
+    """
+    from lalib.linalg.subspaces import rank as _rank
+
+    Am = as_matrix(A, "A")
+    bv = as_vector(b, "b")
+    if bv.shape[0] != Am.shape[0]:
+        raise ValueError(f"b has {bv.shape[0]} entries, but A has {Am.shape[0]} rows (shape {Am.shape})")
+    U, s, Vt = np.linalg.svd(Am, full_matrices=False)
+    r = _rank(Am, tol)
+    x = Vt[:r].conj().T @ ((U[:, :r].conj().T @ bv) / s[:r])
+    return x, bv - Am @ x
