@@ -11,7 +11,8 @@ const { h, s, fmt, exact, onChange, redrawer, guarded, keepingFocus, parseNumber
 const SNAP = 0.5;
 const SIZE = 320;
 const COLORS = { u: "#1f77b4", v: "#d62728", sum: "#2a8a2a", scaled: "#8e44ad" };
-const NORM_NAMES = { 1: "1", 2: "2", inf: "∞" };
+const NORM_NAMES = { 1: "₁", 2: "₂", inf: "∞" };
+const BUTTON_NAMES = { 1: "L1", 2: "L2", inf: "L∞" };
 
 // The p-norm of a vector, as lalib.norms.p_norm computes it (scaled by the largest entry first).
 function pNorm(x, p) {
@@ -95,11 +96,12 @@ function render({ model, el }) {
     oninput: (e) => setMany({ scale: Number(e.target.value) }) });
   const sliderValue = h("output", { "data-field": "scale" });
   const norms = h("fieldset", { class: "lx-options", style: "margin-top: 0.4em" }, [
-    h("legend", { style: "font-weight: 600" }, "Norm for ‖·‖ and the unit ball"),
+    h("legend", { style: "font-weight: 600; font-size: 1em; padding: 0; margin: 0 0 0.2em; border: 0; float: none; width: auto" },
+      "Norm for ‖·‖ and the unit ball"),
     ...["1", "2", "inf"].map((p) => h("label", { style: "margin-right: 1em; white-space: nowrap" }, [
       h("input", { type: "radio", name: `norm-${Math.random().toString(36).slice(2)}`, value: p,
         "data-focus-key": `norm-${p}`, onchange: (e) => e.target.checked && setMany({ norm: p }) }),
-      ` L${NORM_NAMES[p]}`,
+      ` ${BUTTON_NAMES[p]}`,
     ])),
   ]);
   // Radios in one group share one name; give them the same one.
@@ -149,8 +151,8 @@ function render({ model, el }) {
   function draw() {
     const f = frame(), u = get("u"), v = get("v"), sum = get("sum"), scaled = get("scaled"), p = get("norm");
     const g = s("g", { class: "lx-axes" });
-    // Grid lines at a round step (1, 2, 5 × a power of ten), at most about 8 on each side of 0.
-    const raw = f.R / 8, pow = Math.pow(10, Math.floor(Math.log10(raw)));
+    // Grid lines at a round step (1, 2, 5 × a power of ten), at most about 5 on each side of 0.
+    const raw = f.R / 5, pow = Math.pow(10, Math.floor(Math.log10(raw)));
     const step = raw <= pow ? pow : raw <= 2 * pow ? 2 * pow : raw <= 5 * pow ? 5 * pow : 10 * pow;
     const lines = Math.floor(f.R / step);
     for (let j = -lines; j <= lines; j++) {
@@ -298,7 +300,7 @@ function render({ model, el }) {
       row(`‖v‖${pn} = `, "norm-v", fmt(nv)),
       row(`‖u + v‖${pn} = `, "norm-sum", fmt(ns)),
       row(`‖a·u‖${pn} = `, "norm-scaled", `${fmt(get("norm_scaled"))} = |a|·‖u‖${pn}`),
-      h("div", { "data-field": "triangle" }, `triangle inequality: ${fmt(ns)} ≤ ${fmt(nu)} + ${fmt(nv)}` +
+      h("div", { "data-field": "triangle" }, `triangle inequality: ‖u + v‖ = ${fmt(ns)} ≤ ‖u‖ + ‖v‖ = ${fmt(nu + nv)}` +
         (nu > 0 && nv > 0 && ns === nu + nv ? " (equality)" : "")),
     ];
   }
