@@ -35,6 +35,7 @@ __all__ = ["check", "Result", "BANKS", "QUESTIONS", "question", "bank", "encode_
 #: Id prefix -> the module of its question bank (one line per exercise set).
 BANKS: Mapping[str, str] = MappingProxyType({
     "rank": "lalib.checks.rank",
+    "transformations": "lalib.checks.transformations",
     "foundations": "lalib.checks.foundations",
     "eigen": "lalib.checks.eigen",
     "basis": "lalib.checks.span_basis",
