@@ -172,7 +172,7 @@ def det_cases(seed: int) -> list[Case]:
     add(A, "random matrix with a zero in its top-left corner")
     n = int(rng.integers(3, 6))
     perm = rng.permutation(n)
-    while transforms_parity(perm) == 1:
+    while transforms_parity(perm) == 0:  # odd: the sign of the answer is tested
         perm = rng.permutation(n)
     add(np.eye(n)[perm], "permutation matrix (rows of the identity, reordered)")
     n = int(rng.integers(3, 6))
