@@ -242,3 +242,16 @@ def test_fits_a_phone_column(offline_page, tmp_path):
     assert width <= 390
     box = offline_page.locator('.lx-vecplay .lx-tip[data-vector="u"] .lx-hit').bounding_box()
     assert box["width"] >= 44  # a finger-sized target
+
+
+def test_triangle_equality_is_reported_up_to_rounding(offline_page, tmp_path):
+    # For v = 1.5 u the 2-norms add up to ||u + v|| only to rounding; the readout still says "equality".
+    assert p_norm([0.5, 2]) + p_norm([0.75, 3]) != p_norm([1.25, 5])
+    offline_page.goto(widget_page(tmp_path, VectorPlayground(u=[0.5, 2], v=[0.75, 3], norm="2"),
+                                  VectorPlayground(u=[1, 0], v=[0, 1], norm="1"),
+                                  VectorPlayground(u=[1, 0], v=[0, 1], norm="2")))
+    assert field(offline_page, "triangle", 0).endswith("(equality)")
+    assert field(offline_page, "triangle", 1).endswith("(equality)")  # not parallel, yet equal in the 1-norm
+    assert not field(offline_page, "triangle", 2).endswith("(equality)")
+    assert "point the same way" in field(offline_page, "relation", 0)
+    assert offline_page.errors == []

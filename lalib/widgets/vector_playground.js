@@ -301,7 +301,8 @@ function render({ model, el }) {
       row(`‖u + v‖${pn} = `, "norm-sum", fmt(ns)),
       row(`‖a·u‖${pn} = `, "norm-scaled", `${fmt(get("norm_scaled"))} = |a|·‖u‖${pn}`),
       h("div", { "data-field": "triangle" }, `triangle inequality: ‖u + v‖ = ${fmt(ns)} ≤ ‖u‖ + ‖v‖ = ${fmt(nu + nv)}` +
-        (nu > 0 && nv > 0 && ns === nu + nv ? " (equality)" : "")),
+        // Equal up to rounding: the norms of parallel vectors add up only to the last bit or so.
+        (nu > 0 && nv > 0 && Math.abs(ns - (nu + nv)) <= 1e-12 * (nu + nv) ? " (equality)" : "")),
     ];
   }
 
