@@ -371,4 +371,4 @@ function render({ model, el }) {
   update();
 }
 
-lalib.widgets.eigen_explorer = { render, derive };
+lalib.widgets.eigen_explorer = { render, derive, addStyle };
