@@ -54,7 +54,8 @@ def test_hand_product_transpose_rule_norms_frobenius():
     assert np.array_equal((A @ B).T, B.T @ A.T) and judge("foundations.5", "B").passed
     norms = [np.linalg.norm(X_NORMS, 1), np.linalg.norm(X_NORMS), np.linalg.norm(X_NORMS, np.inf)]
     assert judge("foundations.6", norms).passed
-    assert judge("foundations.6", [11, 49, 6]).message.startswith("the 2-norm is not right")
+    assert judge("foundations.6", [11, 49, 6]).message.endswith("the squared 2-norm; take the square root")
+    assert "absolute values" in judge("foundations.6", X_NORMS.sum() * np.array([1, 0, 0]) + [0, 7, 6]).message
     assert judge("foundations.7", torch.linalg.matrix_norm(torch.tensor(F_MATRIX)).item()).passed
     assert "square root" in judge("foundations.7", 25).message
 

@@ -195,6 +195,32 @@ def _whole_numbers(arr: np.ndarray) -> str | None:
     return None
 
 
+def _three_norms(got: np.ndarray) -> str | None:
+    """foundations.6: the first wrong norm, and why when the mistake is a common one.
+
+    Examples
+    --------
+    >>> _three_norms(np.array([11.0, 49, 6]))
+    'the 2-norm (entry 1) is not right: that is the squared 2-norm; take the square root'
+    """
+    x = X_NORMS
+    names = ("the 1-norm", "the 2-norm", "the ∞-norm")
+    right = (p_norm(x, 1), p_norm(x, 2), p_norm(x, "inf"))
+    why = (
+        ((float(x.sum()), "it adds the entries with their signs; the 1-norm adds their absolute values"),
+         (right[1], "that is the 2-norm; the 1-norm adds the absolute values")),
+        ((float(x @ x), "that is the squared 2-norm; take the square root"),
+         (right[0], "that is the 1-norm; the 2-norm is the square root of the sum of squares")),
+        ((right[0], "that is the 1-norm; the ∞-norm is the largest absolute value"),),
+    )
+    close = lambda a, b: abs(a - b) <= 1e-6 * max(1.0, abs(b))  # noqa: E731
+    for i, (name, value, expected, mistakes) in enumerate(zip(names, got, right, why)):
+        if not close(value, expected):
+            reason = next((text for wrong, text in mistakes if close(value, wrong)), None)
+            return f"{name} (entry {i}) is not right" + (f": {reason}" if reason else "")
+    return None
+
+
 def _perpendicular_to_u(v: np.ndarray) -> str | None:
     if not np.any(v):
         return "v is the zero vector: its dot product with u is 0, but find a v with ‖v‖₁ = 3"
@@ -257,9 +283,7 @@ def questions(variant: int | None = None) -> tuple[Question, ...]:
                hints={"A": "Aᵀ Bᵀ need not even be defined: for A of shape 2×3 and B of shape 3×4 it is not",
                       "C": "(AB)ᵀ has the shape of AB flipped, and its entries move too",
                       "D": "B A need not be defined, and transposing is not the same as reversing the order"}),
-        Array("foundations.6", variable="norms_x", shape=(3,), expected=norms,
-              labels=["the 1-norm", "the 2-norm", "the ∞-norm"],
-              conditions=()),
+        Array("foundations.6", variable="norms_x", shape=(3,), conditions=(_three_norms,)),
         Number("foundations.7", variable="frob_F", expected=frob, name="the Frobenius norm of F",
                mistakes={frob ** 2: "that is the sum of the squares; the norm is its square root",
                          float(np.abs(F_MATRIX).sum()): "that adds the absolute values; the Frobenius norm adds "
