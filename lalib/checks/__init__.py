@@ -39,6 +39,7 @@ BANKS: Mapping[str, str] = MappingProxyType({
     "foundations": "lalib.checks.foundations",
     "eigen": "lalib.checks.eigen",
     "basis": "lalib.checks.span_basis",
+    "ortho": "lalib.checks.orthogonality",
 })
 
 
