@@ -33,6 +33,13 @@ FULL = MAX - sum(question(q).points for q in ASSIGNMENT.ids if question(q).kind 
 _CACHE: dict = {}
 
 
+def full_and_max(stem: str) -> tuple[float, float]:
+    """The honest solution's score and the maximum of one exercise set, from its check cells and the bank."""
+    a = load_assignment(stem, ROOT / "exercises")
+    free = sum(question(q).points for q in a.ids if question(q).kind == "free-text")
+    return a.max_points - free, a.max_points
+
+
 def of_kind(kind: str) -> list[str]:
     """The ids of this set's questions of one kind ("number", "choice", "function", ...)."""
     return [q for q in ASSIGNMENT.ids if question(q).kind == kind]

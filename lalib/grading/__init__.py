@@ -213,8 +213,15 @@ def grade(submissions: str | Path, out: str | Path, assignment: str | None = Non
             cache[aid] = load_assignment(aid, exercises)
         return cache[aid]
 
-    base = {"format": FORMAT, "lalib": lalib.__version__, "bank": bank_hash(), "seed": master,
-            "limits": asdict(limits), "sandboxed": sandboxed}
+    base = {"format": FORMAT, "lalib": lalib.__version__, "seed": master, "limits": asdict(limits),
+            "sandboxed": sandboxed}
+    banks: dict[str, str] = {}
+
+    def bank_of(a: Assignment) -> str:
+        """The hash of the banks this set's questions come from (computed once per set and run)."""
+        if a.id not in banks:
+            banks[a.id] = bank_hash({q.split(".", 1)[0] for q in a.ids})
+        return banks[a.id]
 
     # Steps 1-3: collect, read, skip running what has run the same way before.
     everything = collect(submissions, id_pattern)
@@ -243,7 +250,7 @@ def grade(submissions: str | Path, out: str | Path, assignment: str | None = Non
             unreadable.append((i, sub, f"the notebook could not be read ({type(exc).__name__})"))
             continue
         code = "\n\n".join(c["source"] for c in job["cells"] if c["kind"] == "code")
-        key = store.key(sub.sha256, {**base, "assignment": a.id, "exercise": a.digest})
+        key = store.key(sub.sha256, {**base, "bank": bank_of(a), "assignment": a.id, "exercise": a.digest})
         item = {"i": i, "sub": sub, "a": a, "job": job, "missing": missing, "notes": notes, "seeds": seeds,
                 "key": key, "code": code}
         cached = store.get(key)
