@@ -211,3 +211,61 @@ def test_the_grader_gives_no_point_to_a_matmul_with_the_at_operator(tmp_path):
     header, row = rows[0].split(","), rows[1].split(",")
     record = dict(zip(header, row))
     assert record["foundations.10"] == "0" and record["foundations.4"] == "1"
+
+
+# --- the grader and the notebook agree (the contract of tests/test_checks_contract.py, for this bank) -----------------
+
+def _loop_matmul_swapped_loops(A, B):
+    return loop_matmul(A, B).T.T  # the same product, a different object
+
+
+FOUNDATIONS_SAMPLES = {
+    "foundations.1": ([(32, 128), [32, 128], np.array([32, 128])], [(128, 32), (32, 784), "32, 128", (32, 128, 1)]),
+    "foundations.2": ([(5, 3)], [(3, 5), (5, 1), (5.5, 3)]),
+    "foundations.3": (["C", "c", "(C)"], ["A", "B", "E", 3]),
+    "foundations.4": ([A_HAND @ B_HAND, (A_HAND @ B_HAND).tolist()], [B_HAND @ A_HAND, (A_HAND @ B_HAND).T]),
+    "foundations.5": (["B"], ["A", "D"]),
+    "foundations.6": ([[11, 7, 6]], [[11, 49, 6], [5, 7, 6], [11, 7]]),
+    "foundations.7": ([5, 5.0], [25, 9, "5"]),
+    "foundations.8": ([100480], [100352, 100480.5, True]),
+    "foundations.9": ([45, 45.0000001], [0.7853981, 5, 90]),
+    "foundations.10": ([loop_matmul, _loop_matmul_swapped_loops],
+                       [lambda A, B: np.zeros((A.shape[0], B.shape[1])), lambda A, B: B, "matmul", 3]),
+    "foundations.11": (["A stack of linear maps is one linear map."], ["  ", 7]),
+    "foundations.12": ([[-1, 2], np.array([1.0, -2])], [[1, 2], [0, 0], [-1, 2, 0]]),
+    "foundations.13": ([19267584], [4816896, 38535168]),
+}
+
+
+def _grader_verdict(qid: str, answer, seed: int):
+    import json
+
+    from lalib import checks
+    from lalib.grading import scoring
+    from lalib.grading.runner import _plain
+
+    data = question(qid).encode(answer, np.random.default_rng(seed))
+    line = json.dumps({"type": "answer", "question": qid, "data": _plain(data)}, allow_nan=False)
+    answers, _errors, _end = scoring.parse_lines([line], [qid])
+    decoded = scoring.decode(answers[qid])
+    verdict = scoring.validate(qid, decoded, seed)
+    return verdict if verdict is not None else checks.judge_data(qid, decoded, reveal_expected=False)
+
+
+def test_samples_cover_every_question():
+    assert set(FOUNDATIONS_SAMPLES) == {q.id for q in questions()}
+
+
+@pytest.mark.parametrize("qid", sorted(FOUNDATIONS_SAMPLES))
+def test_grader_and_notebook_agree(qid):
+    right, wrong = FOUNDATIONS_SAMPLES[qid]
+    for i, answer in enumerate(right + wrong):
+        seed = 100 + i
+        graded = _grader_verdict(qid, answer, seed)
+        q = question(qid)
+        local = q.judge(q.encode(answer, np.random.default_rng(seed)), reveal_expected=False)
+        assert (graded.passed, graded.status) == (local.passed, local.status), (answer, graded, local)
+        if q.kind == "free-text":
+            assert graded.status == ("recorded" if i < len(right) else "unanswered"), (answer, graded)
+        else:
+            assert graded.passed == (i < len(right)), (answer, graded)
