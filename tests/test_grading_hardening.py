@@ -27,14 +27,14 @@ import lalib.checks
 import lalib.grading
 import lalib.grading.notebook
 import lalib.grading.scoring
-from grading_helpers import ASSIGNMENT, EXERCISE, MAX, ROOT, STEM, cell_of, file_name, load, of_kind, write
+from grading_helpers import ASSIGNMENT, EXERCISE, STEM, cell_of, file_name, load, of_kind, write
 from lalib.checks import question
 from lalib.grading import GRADER_ERROR, _assemble, _record, grade, main as grade_main
 from lalib.grading.notebook import InvalidNotebook, detect_assignment, load_assignment, make_job, read_notebook
 from lalib.grading.report import csv_safe, merge_free_response
 from lalib.grading.sandbox import Limits, RunResult, Sandbox, SandboxError
 from lalib.grading.scoring import seeds_for
-from lalib.grading.store import Store, load_secret, obtain_secret
+from lalib.grading.store import bank_hash, load_secret
 from lalib.grading.submissions import collect, identify
 from lalib.cli import build_parser, main as cli_main
 
@@ -121,6 +121,15 @@ def test_a_run_is_redone_when_what_it_depends_on_changes(tmp_path, monkeypatch):
     monkeypatch.setattr(lalib.grading, "bank_hash", lambda *prefixes: "another bank")
     run_grade(tmp_path / "subs", out, seed=6)
     assert len(calls) == 3
+
+
+def test_a_sets_key_leaves_other_banks_out():
+    prefixes = {q.split(".", 1)[0] for q in IDS}
+    others = set(lalib.checks.BANKS) - prefixes
+    if not others:
+        pytest.skip("only one bank")
+    assert bank_hash(prefixes) != bank_hash(prefixes | others)  # the other banks' sources are not in its hash
+    assert bank_hash(prefixes) == bank_hash(set(prefixes))
 
 
 # --- issue 9, item 12: a failure of the grader itself ---------------------------------------
