@@ -58,7 +58,11 @@ def type_entry(widget, name, i, text):
 def drag(page, widget, name, dx, dy):
     """Drag a tip by (dx, dy) units of the plot (at its current scale)."""
     snap = snapshot(widget)
-    reach = max(4, int(np.ceil(max(abs(v) for n in ("b1", "b2", "x") for v in snap[n]))) + 1)
+    pts = [v for n in ("b1", "b2", "x") for v in snap[n]]
+    d = describe(snap["b1"], snap["b2"], snap["x"])
+    if d["kind"] == "basis":  # the plot also fits the corner of the dashed path, c1·b1
+        pts += [d["coords"][0] * v for v in snap["b1"]]
+    reach = max(4, int(np.ceil(max(abs(v) for v in pts))) + 1)
     plot = widget.locator(".lx-plot").bounding_box()
     unit = plot["width"] / 320 * (320 / 2 - 14) / reach
     box = widget.locator(f'.lx-tip[data-name="{name}"] .lx-handle').bounding_box()
@@ -72,7 +76,9 @@ def drag(page, widget, name, dx, dy):
 def test_dragging_b2_onto_b1s_line_says_why_coordinates_stop_existing(offline_page, tmp_path):
     (w,) = page_with(offline_page, tmp_path, BasisExplorer([2, 1], [1, 1], [3, 1]))
     snap = check_readouts(w)
-    assert snap["coords"] == [2, -1]
+    assert snap["coords"] == [2, -1] and "x = 2·b1 − 1·b2" in snap["detail"]
+    # The plot fits the dashed path's corner 2·b1 = (4, 2) inside its frame.
+    assert w.locator(".lx-coord-path line").count() == 2
     drag(offline_page, w, "b2", 1, 0)  # b2 = (2, 1): the same as b1
     snap = check_readouts(w)
     assert snap["b2"] == [2, 1] and snap["kind"] == "parallel"
@@ -149,7 +155,8 @@ def test_random_edit_walks_keep_readouts_right(offline_page, tmp_path, seed):
             tip.press(str(rng.choice(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown"])))
         elif step == "drag":
             snap = snapshot(w)
-            if max(abs(v) for n in ("b1", "b2", "x") for v in snap[n]) < 20:  # a handle far off the plot is not draggable
+            if max(abs(v) for n in ("b1", "b2", "x") for v in snap[n]) < 20 and (
+                    snap["coords"] is None or max(abs(c) for c in snap["coords"]) < 20):  # a handle far off the plot is not draggable
                 dx, dy = (int(rng.integers(-3, 4)) * SNAP for _ in range(2))
                 drag(offline_page, w, name, dx, dy)
                 after = snapshot(w)
@@ -177,7 +184,7 @@ def test_phone_touch_drags_a_tip_without_scrolling(browser):
     box = w.locator('.lx-tip[data-name="x"] .lx-handle').bounding_box()
     x0, y0 = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     plot = w.locator(".lx-plot").bounding_box()
-    unit = plot["width"] / 320 * (320 / 2 - 14) / 4
+    unit = plot["width"] / 320 * (320 / 2 - 14) / 5  # reach 5: the path's corner 2·b1 = (4, 2) fits
     cdp = page.context.new_cdp_session(page)
     cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x0, "y": y0}]})
     for k in range(1, 11):

@@ -52,7 +52,7 @@ function explain(model) {
     const [c1, c2] = model.get("coords");
     return {
       verdict: "b1 and b2 are independent: a basis of ℝ².",
-      detail: `Every point has exactly one pair of coordinates. Here x = ${fmt(c1)}·b1 + ${fmt(c2)}·b2, ` +
+      detail: `Every point has exactly one pair of coordinates. Here x = ${fmt(c1)}·b1 ${c2 < 0 ? "−" : "+"} ${fmt(Math.abs(c2))}·b2, ` +
         `so the coordinates of x in this basis are ${vec([c1, c2])}; in the standard basis they are ${vec(x)}.`,
     };
   }
@@ -94,7 +94,14 @@ function render({ model, el }) {
     model.save_changes();
   });
   let frozenReach = null;
-  const reach = () => frozenReach ?? Math.max(4, Math.ceil(Math.max(...NAMES.flatMap((n) => get(n)).map(Math.abs))) + 1);
+  // The plot's scale: every tip, and the corner of the dashed path (c1·b1), fit.
+  const reach = () => {
+    if (frozenReach !== null) return frozenReach;
+    const pts = NAMES.flatMap((n) => get(n));
+    const c = get("coords") || [];
+    if (c.length === 2) pts.push(c[0] * get("b1")[0], c[0] * get("b1")[1]);
+    return Math.max(4, Math.ceil(Math.max(...pts.map(Math.abs))) + 1);
+  };
 
   function frame() {
     const R = reach(), k = (SIZE / 2 - 14) / R, c = SIZE / 2;
