@@ -19,6 +19,7 @@ What is where:
 
 from lalib.widgets.rank_explorer import RankExplorer
 from lalib.widgets.self_check import MultipleChoice, NumericAnswer
+from lalib.widgets.transformation_explorer import TransformationExplorer
 from lalib.widgets.vector_playground import VectorPlayground
 
 __all__ = ["RankExplorer", "MultipleChoice", "NumericAnswer"]

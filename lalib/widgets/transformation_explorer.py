@@ -141,6 +141,17 @@ class TransformationExplorer(BookWidget):
         self._update()
 
     @classmethod
+    def example(cls) -> TransformationExplorer:
+        """A quarter turn and a shear, showing their product (for the contract tests).
+
+        Examples
+        --------
+        >>> TransformationExplorer.example().shown
+        [[0.0, -1.0], [1.0, 1.0]]
+        """
+        return cls([[0, -1], [1, 0]], [[1, 1], [0, 1]], show="AB")
+
+    @classmethod
     def derive_state(cls, state: dict) -> dict:
         """What the page's ``derive`` computes for a state (see :func:`derive`).
 
