@@ -528,3 +528,19 @@ def test_every_worker_has_its_own_uid_that_says_nothing_of_the_grader():
     runs = {subprocess.run([os.sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
             for _ in range(2)}
     assert len(runs) == 2, "the uid must be drawn afresh, not derived from the grader's process number"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not lalib.grading.bwrap_available(), reason="needs bubblewrap")
+def test_a_cgroup_that_cannot_be_joined_does_not_stop_the_grader(monkeypatch):
+    """Where a group can be made but not joined, the worker starts without it (and says nothing is bounded)."""
+    from lalib.grading import cgroup
+
+    class Unjoinable(cgroup.MemoryGroup):
+        procs_file = "/proc/self/no-such-file"
+    nowhere = cgroup.Path("/nonexistent-lalib-cgroup")
+    monkeypatch.setattr(cgroup.MemoryGroup, "create", classmethod(lambda cls, *a, **k: Unjoinable("v1", nowhere)))
+    with Sandbox(Limits(timeout=30, cell_timeout=10)) as box:
+        box.start()
+        assert box.group is None and box.proc.poll() is None
+

@@ -279,6 +279,7 @@ class Sandbox:
         self._child: int | None = None
         self._seccomp_fd: int | None = None
         self.group: cgroup.MemoryGroup | None = None
+        self._no_group = False
 
     # --- the worker process -------------------------------------------------------------
     def command(self) -> list[str]:
@@ -324,7 +325,7 @@ class Sandbox:
         cmd = self.command()
         if env is not None:
             env["HOME"] = self._scratch
-        if self.group is None:
+        if self.group is None and not self._no_group:
             self.group = cgroup.MemoryGroup.create((self.limits.memory_mb + WORKER_MB) << 20, f"slot{self.slot}")
         if self.group is not None:
             # The shell joins the group, then becomes the worker: nothing it starts is ever outside the group.
@@ -334,6 +335,12 @@ class Sandbox:
                                      pass_fds=pass_fds, preexec_fn=None if self.sandboxed else self._preexec)
         self._buffer = b""
         line = self._read_line(time.monotonic() + 120)
+        if (line is None or not line.startswith(b"W")) and self.group is not None:
+            # A group we may create but not join (a partial delegation): go on without it, as where there is none.
+            self.kill()
+            self.group.remove()
+            self.group, self._no_group = None, True
+            return self.start()
         if line is None or not line.startswith(b"W"):
             self.kill()
             raise SandboxError("the grading worker did not start: is bubblewrap allowed to create namespaces "
