@@ -162,21 +162,22 @@ function render({ model, el }) {
     commitState({ matrix: next });
   }
 
+  const eq = (v) => (fmt(v).startsWith("≈") ? fmt(v) : `= ${fmt(v)}`); // "= 3" or "≈0.918", never "= ≈0.918"
   function readout() {
     const values = model.get("values"), moduli = model.get("moduli"), rho = model.get("rho"), verdict = model.get("verdict");
     const lam = ([re, im]) => (im === 0 ? fmt(re) : `${fmt(re)} ${im < 0 ? "−" : "+"} ${fmt(Math.abs(im))}i`);
     const says = { decays: "every trajectory decays to 0", grows: "almost every trajectory grows without bound",
       borderline: "trajectories neither decay nor blow up exponentially" }[verdict];
     const rows = [
-      h("div", { "data-field": "eigenvalues" }, `λ₁ = ${lam(values[0])} (|λ₁| = ${fmt(moduli[0])}), λ₂ = ${lam(values[1])} (|λ₂| = ${fmt(moduli[1])})`),
-      h("div", { "data-field": "verdict" }, [h("b", {}, `ρ(A) = ${fmt(rho)}`), `: ${says}`]),
+      h("div", { "data-field": "eigenvalues" }, `λ₁ = ${lam(values[0])} (|λ₁| ${eq(moduli[0])}), λ₂ = ${lam(values[1])} (|λ₂| ${eq(moduli[1])})`),
+      h("div", { "data-field": "verdict" }, [h("b", {}, `ρ(A) ${eq(rho)}`), `: ${says}`]),
     ];
     const paths = model.get("paths") || [];
     if (!paths.length) rows.push(h("div", { "data-field": "paths" }, "No starting points: click the plot to add one."));
     paths.forEach((path, i) => {
       const last = path[path.length - 1], steps = path.length - 1;
       rows.push(h("div", { "data-field": "path", "data-path": i },
-        `start ${i + 1} (${path[0].map(fmt).join(", ")}): after ${steps} steps |x| = ${fmt(Math.hypot(...last))}` +
+        `start ${i + 1} (${path[0].map(fmt).join(", ")}): after ${steps} steps |x| ${eq(Math.hypot(...last))}` +
         (steps < model.get("steps") ? ` (stopped: it passed ${fmt(BOUND)})` : "")));
     });
     return rows;
