@@ -197,7 +197,7 @@ function render({ model, el }) {
         s("polygon", { points: `${x1},${y1} ${x1 - ux * a - uy * a * 0.45},${y1 - uy * a + ux * a * 0.45} ${x1 - ux * a + uy * a * 0.45},${y1 - uy * a - ux * a * 0.45}`, fill: color }),
       );
     }
-    const hitRadius = 24 * (SIZE / (svg.clientWidth || SIZE));
+    const hitRadius = 24 * (SIZE / (f.width || SIZE));
     g.append(
       s("text", { x: x1 + 9, y: y1 - 9, fill: color, class: "lx-label" }, name),
       s("g", {
@@ -215,7 +215,8 @@ function render({ model, el }) {
   }
 
   function draw() {
-    const f = frame();
+    // Read the layout once, before the SVG changes (reading it after each change forces a reflow).
+    const f = { ...frame(), width: svg.clientWidth };
     svg.replaceChildren(
       s("rect", { x: 0, y: 0, width: SIZE, height: SIZE, class: "lx-bg" }),
       grid(f), span(f), axes(f), path(f),
