@@ -17,6 +17,7 @@ What is where:
 ``tests/test_widgets_contract.py`` checks every widget class the same way.
 """
 
+from lalib.widgets.basis_explorer import BasisExplorer
 from lalib.widgets.rank_explorer import RankExplorer
 from lalib.widgets.self_check import MultipleChoice, NumericAnswer
 from lalib.widgets.transformation_explorer import TransformationExplorer
