@@ -111,3 +111,49 @@ def test_forbidden_helpers_are_refused():
 def test_free_text_is_recorded_not_judged():
     v = verdict("basis.12", "The weights are not unique, but predictions on the training data are.")
     assert v.status == "recorded"
+
+
+# The grader's path, as tests/test_checks_contract.py runs it for the rank set (its SAMPLES table
+# does not list this bank's questions; these are the entries for it).
+SAMPLES = {
+    "basis.1": (["B", "b", "{(1, 2), (2, 3)}"], ["A", "D", 2]),
+    "basis.2": ([2, 2.0, np.int64(2)], [4, 3, "2", 2.5]),
+    "basis.3": ([[2, -1], np.array([[2.0], [-1.0]])], [[-1, 2], [2, -1, 0], "2, -1"]),
+    "basis.4": ([[1, -2, 1], [-2, 4, -2]], [[0, 0, 0], [1, 1, 1], [1, -2]]),
+    "basis.5": ([3, 3.0], [0, 2, float("nan")]),
+    "basis.6": ([REDUNDANT[:, [0, 1, 3]], REDUNDANT[:, [1, 3, 4]]], [REDUNDANT, REDUNDANT[:, :2], [[1, 2]]]),
+    "basis.7": ([greedy], [lambda A: list(range(np.linalg.matrix_rank(A))), lambda A: 3, pivot_columns]),
+    "basis.8": ([[[1, 0], [-1, 1]]], [[[1, -1], [0, 1]], np.eye(2), [1, 0, -1, 1]]),
+    "basis.9": ([3], [4, 2]),
+    "basis.10": (["B"], ["A", "D"]),
+    "basis.11": ([[1, 0], np.array([1.0, 0.0])], [[1, 1], [4, 2], [0, 0]]),
+    "basis.12": (["The weights are not unique."], ["   ", 12]),
+    "basis.13": (["C", "c"], ["A", "B", "D"]),
+}
+
+
+def test_every_question_of_the_bank_has_samples():
+    assert set(SAMPLES) == set(bank("basis"))
+
+
+@pytest.mark.parametrize("qid", sorted(SAMPLES))
+def test_grader_and_notebook_agree(qid):
+    import json
+
+    from lalib import checks
+    from lalib.grading import scoring
+    from lalib.grading.runner import _plain
+
+    right, wrong = SAMPLES[qid]
+    for answers, should_pass in ((right, True), (wrong, False)):
+        for answer in answers:
+            q = question(qid)
+            data = q.encode(answer, np.random.default_rng(7))
+            line = json.dumps({"type": "answer", "question": qid, "data": _plain(data)}, allow_nan=False)
+            parsed, _errors, _end = scoring.parse_lines([line], [qid])
+            decoded = scoring.decode(parsed[qid])
+            graded = scoring.validate(qid, decoded, 7) or checks.judge_data(qid, decoded, reveal_expected=False)
+            local = q.judge(q.encode(answer, np.random.default_rng(7)), reveal_expected=False)
+            assert (graded.passed, graded.status) == (local.passed, local.status), (qid, answer)
+            if q.kind != "free-text":
+                assert graded.passed == should_pass, (qid, answer, graded)
