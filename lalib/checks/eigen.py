@@ -87,6 +87,9 @@ def _diagonalization(PD: np.ndarray) -> str | None:
 
 
 def _probability_vector(pi: np.ndarray) -> str | None:
+    if pi.sum() < 0 and (pi <= 1e-12).all():
+        return ("all your entries are negative: an eigenvector's sign is free, so flip it (and scale it so "
+                "the entries sum to 1)")
     if (pi < -1e-12).any():
         return "a probability vector has no negative entries"
     if abs(pi.sum() - 1) > 1e-6:
