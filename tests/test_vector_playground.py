@@ -255,3 +255,27 @@ def test_triangle_equality_is_reported_up_to_rounding(offline_page, tmp_path):
     assert not field(offline_page, "triangle", 2).endswith("(equality)")
     assert "point the same way" in field(offline_page, "relation", 0)
     assert offline_page.errors == []
+
+
+def test_dragging_near_the_perpendicular_snaps_onto_it_off_the_grid(offline_page, tmp_path):
+    # u = (2, 1): its perpendicular line is t (-1, 2). Aim at (-0.8, 1.55), 0.05 off the line near t = 3/4.
+    offline_page.goto(widget_page(tmp_path, VectorPlayground(u=[2, 1], v=[1, 1], scale=1, norm="2")))
+    unit = units_per_pixel(offline_page, 4)  # reach: max |entries| of u, v, u+v (3) and a·u, + 0.5 -> 4
+    x0, y0 = tip_centre(offline_page, "v")
+    offline_page.mouse.move(x0, y0)
+    offline_page.mouse.down()
+    offline_page.mouse.move(x0 + (-0.8 - 1) * unit, y0 - (1.55 - 1) * unit, steps=10)
+    offline_page.mouse.up()
+    v = [float(offline_page.locator(f'.lx-vecplay input[aria-label="{label}"]').input_value()) for label in ("v₁", "v₂")]
+    assert v == [-0.75, 1.5]  # off the 0.5 grid, exactly on the line
+    assert field(offline_page, "dot") == "0" and "perpendicular" in field(offline_page, "relation")
+    # Far from any special line, the grid rules: (-0.75, 1.5) -> (2.5, 0.5).
+    unit = units_per_pixel(offline_page, 3)  # the largest entry is now 2.5 (of u + v): reach 3
+    x0, y0 = tip_centre(offline_page, "v")
+    offline_page.mouse.move(x0, y0)
+    offline_page.mouse.down()
+    offline_page.mouse.move(x0 + (2.6 + 0.75) * unit, y0 - (0.4 - 1.5) * unit, steps=10)
+    offline_page.mouse.up()
+    v = [float(offline_page.locator(f'.lx-vecplay input[aria-label="{label}"]').input_value()) for label in ("v₁", "v₂")]
+    assert v == [2.5, 0.5]
+    assert offline_page.errors == []

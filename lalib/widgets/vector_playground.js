@@ -66,6 +66,28 @@ function ballPoints(p, r, project) {
   return pts.join(" ");
 }
 
+// Where a dragged tip lands: on the line perpendicular to the other vector w, or on
+// the line through w, when the pointer is within SPECIAL_PX pixels of that line (at
+// a multiple of 1/4 of w turned by 90°, or of w, so that u·v = 0 or u × v = 0 holds
+// exactly); otherwise on the grid of SNAP.
+const SPECIAL_PX = 7;
+function snapped(raw, w, k) {
+  const grid = raw.map((x) => Math.round(x / SNAP) * SNAP);
+  if (!(w[0] || w[1])) return grid;
+  const onLine = (p, e) => p[0] * e[1] - p[1] * e[0] === 0;
+  for (const e of [[-w[1], w[0]], [w[0], w[1]]]) {
+    if (onLine(grid, e)) return grid; // the grid point is already special
+  }
+  for (const e of [[-w[1], w[0]], [w[0], w[1]]]) {
+    const ee = e[0] * e[0] + e[1] * e[1];
+    const along = (raw[0] * e[0] + raw[1] * e[1]) / ee;
+    const off = Math.abs(raw[0] * e[1] - raw[1] * e[0]) / Math.sqrt(ee) * k; // pixels from the line
+    const t = Math.round(4 * along) / 4;
+    if (t !== 0 && off < SPECIAL_PX) return [t * e[0] + 0, t * e[1] + 0];
+  }
+  return grid;
+}
+
 function render({ model, el }) {
   const root = h("div", { class: "lx-rank lx-vecplay", "data-lm-suppress-shortcuts": "true" });
   el.append(root);
@@ -112,7 +134,8 @@ function render({ model, el }) {
     norms, status);
   root.append(h("div", { class: "lx-row" }, [svg, side]));
   root.append(h("p", { class: "lx-hint" },
-    `Drag the tip of u or v (it snaps to steps of ${SNAP}), or Tab to it and use the arrow keys, or type entries; ` +
+    `Drag the tip of u or v (it snaps to steps of ${SNAP}, and onto the line through or perpendicular to the ` +
+    "other vector when close to it), or Tab to it and use the arrow keys, or type entries; " +
     "the slider sets a in a·u."));
 
   function arrow(f, tip, color, label, opts = {}) {
@@ -264,7 +287,7 @@ function render({ model, el }) {
     const start = get(name).slice(), [sx, sy] = [event.clientX, event.clientY];
     const move = (e) => {
       const dx = ((e.clientX - sx) * scale) / f.k, dy = ((e.clientY - sy) * scale) / f.k;
-      const tip = [Math.round((start[0] + dx) / SNAP) * SNAP, Math.round((start[1] - dy) / SNAP) * SNAP];
+      const tip = snapped([start[0] + dx, start[1] - dy], get(name === "u" ? "v" : "u"), f.k);
       const now = get(name);
       if (tip[0] === now[0] && tip[1] === now[1]) return;
       setMany({ [name]: tip });
