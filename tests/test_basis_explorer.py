@@ -10,7 +10,7 @@ import json
 import numpy as np
 import pytest
 
-from lalib.linalg.coordinates import NotABasisError, coordinates
+from lalib.linalg.coordinates import NotABasisError, basis_coordinates
 from lalib.widgets.basis_explorer import TOL_REL, BasisExplorer, describe
 
 
@@ -25,7 +25,7 @@ def test_describe_agrees_with_coordinates_on_hundreds_of_random_states():
         x = np.array(state["x"])
         if d["kind"] == "basis":
             # Scale-free agreement with a solver (the states reach 1e±150).
-            expected = coordinates(B / np.abs(B).max(), x / np.abs(B).max(), tol=0)
+            expected = basis_coordinates(B / np.abs(B).max(), x / np.abs(B).max(), tol=0)
             # Norm-wise, as the rounding error of either method is bounded: cond(B) eps ||c||.
             err = np.linalg.norm(np.subtract(d["coords"], expected))
             assert err <= 1e-12 * np.linalg.cond(B) * np.linalg.norm(expected), (state, d, expected)
@@ -37,7 +37,7 @@ def test_describe_agrees_with_coordinates_on_hundreds_of_random_states():
             else:
                 assert np.any(B[:, 0]) and np.any(B[:, 1])
                 with pytest.raises(NotABasisError):
-                    coordinates(B, x, tol=TOL_REL * np.linalg.norm(B, 2))
+                    basis_coordinates(B, x, tol=TOL_REL * np.linalg.norm(B, 2))
             # x in the span exactly when the least-squares residual vanishes (the span is a line or 0).
             if np.any(B):
                 d_ = B[:, np.argmax(np.linalg.norm(B, axis=0))]

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lalib.linalg import rank, rref
-from lalib.linalg.coordinates import NotABasisError, change_of_basis, coordinates, is_independent, pivot_columns
+from lalib.linalg.coordinates import NotABasisError, change_of_basis, basis_coordinates, is_independent, pivot_columns
 
 
 def random_basis(rng, n, k=None):
@@ -26,7 +26,7 @@ def random_basis(rng, n, k=None):
 def test_coordinates_solve_the_system_like_numpy_scipy_and_torch(n, seed):
     rng = np.random.default_rng(seed)
     B, x = random_basis(rng, n), rng.standard_normal(n)
-    c = coordinates(B, x)
+    c = basis_coordinates(B, x)
     np.testing.assert_allclose(B @ c, x, atol=1e-10)
     np.testing.assert_allclose(c, np.linalg.solve(B, x), rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(c, scipy.linalg.solve(B, x), rtol=1e-9, atol=1e-12)
@@ -40,30 +40,30 @@ def test_coordinates_in_a_basis_of_a_subspace(n, seed):
     k = int(rng.integers(1, n))
     B = random_basis(rng, n, k)
     c_true = rng.standard_normal(k)
-    np.testing.assert_allclose(coordinates(B, B @ c_true), c_true, rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(basis_coordinates(B, B @ c_true), c_true, rtol=1e-8, atol=1e-10)
     outside = np.linalg.svd(B)[0][:, -1]  # orthogonal to the span
     with pytest.raises(ValueError, match="not in the span"):
-        coordinates(B, B @ c_true + outside)
+        basis_coordinates(B, B @ c_true + outside)
 
 
 def test_coordinates_refuse_dependent_vectors_and_bad_shapes():
     with pytest.raises(NotABasisError, match="rank 1"):
-        coordinates([[1, 2], [2, 4]], [1, 1])
+        basis_coordinates([[1, 2], [2, 4]], [1, 1])
     with pytest.raises(NotABasisError):
-        coordinates([[1, 0], [0, 0]], [1, 0])  # a zero vector in the set
+        basis_coordinates([[1, 0], [0, 0]], [1, 0])  # a zero vector in the set
     assert issubclass(NotABasisError, ValueError)
     with pytest.raises(ValueError, match="length 3"):
-        coordinates(np.eye(2), [1, 2, 3])
+        basis_coordinates(np.eye(2), [1, 2, 3])
     with pytest.raises(ValueError, match="x must be a vector"):
-        coordinates(np.eye(2), np.eye(2))
+        basis_coordinates(np.eye(2), np.eye(2))
     with pytest.raises(ValueError, match="basis must be a 2-D"):
-        coordinates([1, 2], [1, 2])
+        basis_coordinates([1, 2], [1, 2])
     with pytest.raises(TypeError):
-        coordinates([["a", "b"], ["c", "d"]], [1, 2])
+        basis_coordinates([["a", "b"], ["c", "d"]], [1, 2])
     with pytest.raises(ValueError, match="tol"):
-        coordinates(np.eye(2), [1, 2], tol=-1)
+        basis_coordinates(np.eye(2), [1, 2], tol=-1)
     # A column vector is the same vector.
-    np.testing.assert_allclose(coordinates(np.eye(2), [[1], [2]]), [1, 2])
+    np.testing.assert_allclose(basis_coordinates(np.eye(2), [[1], [2]]), [1, 2])
 
 
 @given(st.integers(1, 5), st.integers(0, 2**32 - 1))

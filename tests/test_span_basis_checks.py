@@ -9,7 +9,7 @@ import pytest
 from lalib.checks import bank, question
 from lalib.checks.span_basis import B_PLANE, DEPENDENT, REDUNDANT, X_PLANE, pivot_cases
 from lalib.linalg import null_space, rank
-from lalib.linalg.coordinates import coordinates, pivot_columns
+from lalib.linalg.coordinates import basis_coordinates, pivot_columns
 
 
 def verdict(qid, answer):
@@ -41,7 +41,7 @@ def test_right_answers_pass_and_wrong_ones_say_why(qid, right, wrong, says):
 
 
 def test_expected_values_come_from_the_numerics():
-    assert question("basis.3").expected.tolist() == coordinates(B_PLANE, X_PLANE).tolist() == [2.0, -1.0]
+    assert question("basis.3").expected.tolist() == basis_coordinates(B_PLANE, X_PLANE).tolist() == [2.0, -1.0]
     assert question("basis.2").expected == 2
     assert rank(REDUNDANT) == 3 and pivot_columns(REDUNDANT) == [0, 1, 3]
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from lalib import linalg
 from lalib.checks.questions import Array, Case, Choice, FreeText, Function, Number, Question, Subspace
-from lalib.linalg.coordinates import change_of_basis, coordinates, pivot_columns
+from lalib.linalg.coordinates import change_of_basis, basis_coordinates, pivot_columns
 
 __all__ = ["questions", "SETS", "SPAN_VECTORS", "B_PLANE", "X_PLANE", "DEPENDENT", "REDUNDANT", "OLD", "NEW",
            "pivot_cases", "FORBIDDEN"]
@@ -187,7 +187,7 @@ def _b2_moves_x(b2: np.ndarray) -> str | None:
     b1 = B_PLANE[:, 0]
     if abs(b1[0] * b2[1] - b1[1] * b2[0]) <= 1e-12 * np.linalg.norm(b1) * np.linalg.norm(b2):
         return "with this b2 the explorer says b1 and b2 are not a basis: b2 must not lie on b1's line"
-    c = coordinates(np.column_stack([b1, b2]), X_PLANE)
+    c = basis_coordinates(np.column_stack([b1, b2]), X_PLANE)
     if not np.allclose(c, [1, 1], atol=1e-9):
         return (f"with this b2 the coordinates of x are ({c[0]:.4g}, {c[1]:.4g}), not (1, 1)")
     return None
@@ -206,7 +206,7 @@ def questions(variant: int | None = None) -> tuple[Question, ...]:
     independent = {k: linalg.rank(V) == V.shape[1] for k, V in SETS.items()}
     answer_1 = {(True, False): "A", (False, True): "B", (True, True): "C", (False, False): "D"}[
         (independent["A"], independent["B"])]
-    t_plane = float(PLANE_3D[2] @ coordinates(PLANE_3D[:2], [1.0, 2.0]))  # (1, 2, t) = a p1 + b p2
+    t_plane = float(PLANE_3D[2] @ basis_coordinates(PLANE_3D[:2], [1.0, 2.0]))  # (1, 2, t) = a p1 + b p2
     basis_13 = [np.array(v, dtype=float).T for v in (
         [[1, 0, 0], [0, 1, 0]], [[1, 0, 0], [0, 1, 0], [1, 1, 0]], [[1, 1, 0], [0, 1, 1], [1, 0, 1]],
         [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1]])]
@@ -221,7 +221,7 @@ def questions(variant: int | None = None) -> tuple[Question, ...]:
                name="the dimension of the span",
                mistakes={4: "4 counts the vectors; some of them are combinations of the others",
                          3: "three vectors of R³ can span all of it, but are these three independent?"}),
-        Array("basis.3", variable="c", shape=(2,), expected=coordinates(B_PLANE, X_PLANE), labels=["c1", "c2"]),
+        Array("basis.3", variable="c", shape=(2,), expected=basis_coordinates(B_PLANE, X_PLANE), labels=["c1", "c2"]),
         Array("basis.4", variable="c_dep", shape=(3,), conditions=(_nonzero, _combination_is_zero)),
         Number("basis.5", variable="t", expected=t_plane, name="the value of t", rtol=1e-9),
         Subspace("basis.6", variable="basis_A", basis=linalg.column_space(REDUNDANT),

@@ -19,7 +19,7 @@ from numpy.typing import ArrayLike
 from lalib.linalg.subspaces import default_tol, rank
 from lalib.validation import as_matrix
 
-__all__ = ["NotABasisError", "is_independent", "coordinates", "change_of_basis", "pivot_columns"]
+__all__ = ["NotABasisError", "is_independent", "basis_coordinates", "change_of_basis", "pivot_columns"]
 
 
 class NotABasisError(ValueError):
@@ -65,7 +65,7 @@ def is_independent(vectors: ArrayLike, tol: float | None = None) -> bool:
     return rank(V, _tol(V, tol)) == V.shape[1]
 
 
-def coordinates(basis: ArrayLike, x: ArrayLike, tol: float | None = None, *, span_rtol: float = 1e-9) -> np.ndarray:
+def basis_coordinates(basis: ArrayLike, x: ArrayLike, tol: float | None = None, *, span_rtol: float = 1e-9) -> np.ndarray:
     """The coordinates ``c`` of ``x`` in a basis: the unique solution of ``basis @ c = x``.
 
     Parameters
@@ -96,11 +96,11 @@ def coordinates(basis: ArrayLike, x: ArrayLike, tol: float | None = None, *, spa
 
     Examples
     --------
-    >>> coordinates([[2, 1], [1, 1]], [3, 1])        # 2 (2, 1) - 1 (1, 1) = (3, 1)
+    >>> basis_coordinates([[2, 1], [1, 1]], [3, 1])        # 2 (2, 1) - 1 (1, 1) = (3, 1)
     array([ 2., -1.])
-    >>> coordinates(np.eye(3), [4, 5, 6])           # the standard basis: the entries themselves
+    >>> basis_coordinates(np.eye(3), [4, 5, 6])           # the standard basis: the entries themselves
     array([4., 5., 6.])
-    >>> coordinates([[1, 2], [2, 4]], [1, 1])
+    >>> basis_coordinates([[1, 2], [2, 4]], [1, 1])
     Traceback (most recent call last):
     ...
     lalib.linalg.coordinates.NotABasisError: the 2 columns of basis are linearly dependent (rank 1), so they are not a basis: coordinates would not be unique
@@ -139,7 +139,7 @@ def change_of_basis(old: ArrayLike, new: ArrayLike, tol: float | None = None) ->
     old, new : array_like, shape (n, k)
         Two bases (as columns) of the same subspace of ``R^n``.
     tol : float, optional
-        As in :func:`coordinates`.
+        As in :func:`basis_coordinates`.
 
     Returns
     -------
@@ -173,7 +173,7 @@ def change_of_basis(old: ArrayLike, new: ArrayLike, tol: float | None = None) ->
             raise NotABasisError(f"the {M.shape[1]} columns of {name} are linearly dependent (rank {r}), "
                                  "so they are not a basis")
     try:
-        return np.column_stack([coordinates(N, A[:, j], tol) for j in range(A.shape[1])])
+        return np.column_stack([basis_coordinates(N, A[:, j], tol) for j in range(A.shape[1])])
     except NotABasisError:  # pragma: no cover - ruled out above
         raise
     except ValueError:
