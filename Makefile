@@ -40,6 +40,8 @@ lab: $(STAMP)
 	  test -e "$(WORK)/$$(basename $$nb)" || { cp "$$nb" "$(WORK)/" && echo "new working copy: $(WORK)/$$(basename $$nb)"; }; \
 	done
 	@echo "Hand in your notebook from $(WORK)/ (File > Save, then upload work/NN-topic.ipynb)."
+	@# JupyterLab saves widget state with the notebook, so a reopened notebook shows its widgets.
+	$(BIN)/python -m lalib.widgets.lab
 	$(BIN)/jupyter lab $(WORK)/
 
 # Benchmarks need the peers they are compared with (scikit-surprise).
