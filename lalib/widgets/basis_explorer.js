@@ -290,7 +290,19 @@ function render({ model, el }) {
   const update = redrawer(root, () => {
     keepingFocus(root, () => {
       draw();
-      table.replaceChildren(entries());
+      // The entries are built once; later only their values change (less work per frame,
+      // and an entry keeps its place, focus and caret).
+      if (!table.firstChild) table.append(entries());
+      for (const input of table.querySelectorAll("input")) {
+        const value = exact(get(input.dataset.name)[Number(input.dataset.row)]);
+        // An unreadable entry being corrected keeps its text; anything else shows the model.
+        const correcting = input.getAttribute("aria-invalid") === "true" && input === document.activeElement;
+        if (!correcting && input.value !== value) {
+          input.value = value;
+          input.removeAttribute("aria-invalid");
+        }
+        input.title = value;
+      }
     });
     status.replaceChildren(...readout());
   });
