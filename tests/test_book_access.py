@@ -199,8 +199,9 @@ def lab(tmp_path):
     shutil.copytree(ROOT / "exercises", tmp_path / "exercises")
     stub = tmp_path / "stub"
     stub.mkdir()
-    (stub / "jupyter").write_text('#!/bin/sh\necho "jupyter $*" >> "$(dirname "$0")/calls"\n')
-    (stub / "jupyter").chmod(0o755)
+    for tool in ("jupyter", "python"):
+        (stub / tool).write_text(f'#!/bin/sh\necho "{tool} $*" >> "$(dirname "$0")/calls"\n')
+        (stub / tool).chmod(0o755)
     (tmp_path / "stamp").touch()  # newer than pyproject.toml and constraints.txt: nothing to install
 
     def run() -> subprocess.CompletedProcess:
@@ -216,7 +217,8 @@ def test_make_lab_opens_a_working_copy_not_the_tracked_exercises(lab):
     done = run()
     exercises = sorted(p.name for p in (root / "exercises").glob("*.ipynb"))
     assert exercises and sorted(p.name for p in (root / "work").glob("*.ipynb")) == exercises
-    assert (root / "stub" / "calls").read_text().split() == ["jupyter", "lab", "work/"]
+    # JupyterLab is told to save widget state first, so reopened notebooks show their widgets.
+    assert (root / "stub" / "calls").read_text().splitlines() == ["python -m lalib.widgets.lab", "jupyter lab work/"]
     assert "Hand in" in done.stdout
 
 
