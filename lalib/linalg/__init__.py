@@ -12,6 +12,9 @@ submodule                  what it holds
 :mod:`.spectral`           the 2×2 characteristic polynomial, spectral
                            radius, stepwise power iterates, Markov stationary
                            distribution, largest stable learning rate
+:mod:`.coordinates`        coordinates in a basis (``basis_coordinates``),
+                           ``change_of_basis``, ``pivot_columns``,
+                           ``is_independent``
 :mod:`.functions`          ``matrix_power`` and ``matrix_exp`` (``expm``)
 :mod:`.signs`              ``svd_flip``, the one sign convention for singular
                            vectors and eigenvectors
@@ -33,7 +36,8 @@ Examples
 
 from __future__ import annotations
 
-from lalib.linalg import eigen, functions, projection, signs, spectral, subspaces
+from lalib.linalg import coordinates, eigen, functions, projection, signs, spectral, subspaces
+from lalib.linalg.coordinates import *  # noqa: F401,F403
 from lalib.linalg.eigen import *  # noqa: F401,F403
 from lalib.linalg.functions import *  # noqa: F401,F403
 from lalib.linalg.projection import *  # noqa: F401,F403
@@ -41,8 +45,8 @@ from lalib.linalg.signs import *  # noqa: F401,F403
 from lalib.linalg.spectral import *  # noqa: F401,F403
 from lalib.linalg.subspaces import *  # noqa: F401,F403
 
-__all__ = [*subspaces.__all__, *projection.__all__, *eigen.__all__, *spectral.__all__, *functions.__all__,
-           *signs.__all__, "ConvergenceWarning"]
+__all__ = [*subspaces.__all__, *projection.__all__, *eigen.__all__, *spectral.__all__,
+           *coordinates.__all__, *functions.__all__, *signs.__all__, "ConvergenceWarning"]
 
 
 def __getattr__(name: str):
