@@ -279,3 +279,11 @@ def test_dragging_near_the_perpendicular_snaps_onto_it_off_the_grid(offline_page
     v = [float(offline_page.locator(f'.lx-vecplay input[aria-label="{label}"]').input_value()) for label in ("v₁", "v₂")]
     assert v == [2.5, 0.5]
     assert offline_page.errors == []
+
+
+def test_readouts_never_say_equals_approximately(offline_page, tmp_path):
+    offline_page.goto(widget_page(tmp_path, VectorPlayground(u=[2, 1], v=[1, 2], scale=1.5, norm="2")))
+    text = offline_page.locator(".lx-vecplay .lx-readout").inner_text()
+    assert "≈" in text and "= ≈" not in text
+    assert "‖u‖₂ ≈2.236" in text.replace("\n", " ")
+    assert offline_page.errors == []

@@ -312,7 +312,10 @@ function render({ model, el }) {
       : get("dot") === 0 ? "u and v are perpendicular (u·v = 0)"
         : get("cross") === 0 ? (get("dot") > 0 ? "u and v point the same way" : "u and v point in opposite directions")
           : get("dot") > 0 ? "the angle is acute (u·v > 0)" : "the angle is obtuse (u·v < 0)";
-    const row = (label, field, text) => h("div", {}, [h("b", {}, label), h("span", { "data-field": field }, text)]);
+    // "‖u‖₂ ≈2.236", never "= ≈2.236": a rounded value replaces the equals sign.
+    const row = (label, field, text) => h("div", {}, [
+      h("b", {}, text.startsWith("≈") ? label.replace(/ = $/, " ") : label), h("span", { "data-field": field }, text)]);
+    const eq = (x) => (fmt(x).startsWith("≈") ? fmt(x) : `= ${fmt(x)}`);
     return [
       row("u + v = ", "sum", vec(get("sum"))),
       row("a·u = ", "scaled", `${fmt(get("scale"))}·${vec(get("u"))} = ${vec(get("scaled"))}`),
@@ -322,8 +325,8 @@ function render({ model, el }) {
       row(`‖u‖${pn} = `, "norm-u", fmt(nu)),
       row(`‖v‖${pn} = `, "norm-v", fmt(nv)),
       row(`‖u + v‖${pn} = `, "norm-sum", fmt(ns)),
-      row(`‖a·u‖${pn} = `, "norm-scaled", `${fmt(get("norm_scaled"))} = |a|·‖u‖${pn}`),
-      h("div", { "data-field": "triangle" }, `triangle inequality: ‖u + v‖ = ${fmt(ns)} ≤ ‖u‖ + ‖v‖ = ${fmt(nu + nv)}` +
+      row(`‖a·u‖${pn} = `, "norm-scaled", `${fmt(get("norm_scaled"))}, which is |a|·‖u‖${pn}`),
+      h("div", { "data-field": "triangle" }, `triangle inequality: ‖u + v‖ ${eq(ns)} ≤ ‖u‖ + ‖v‖ ${eq(nu + nv)}` +
         // Equal up to rounding: the norms of parallel vectors add up only to the last bit or so.
         (nu > 0 && nv > 0 && Math.abs(ns - (nu + nv)) <= 1e-12 * (nu + nv) ? " (equality)" : "")),
     ];
