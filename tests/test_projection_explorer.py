@@ -168,6 +168,8 @@ def pixels_per_unit(page, reach):
 def test_dragging_b_perpendicular_gives_zero_projection(offline_page, tmp_path):
     offline_page.goto(widget_page(tmp_path, ProjectionExplorer(a=[2, 1], b=[1, 3])))
     assert field(offline_page, "dot") == "5" and field(offline_page, "r") == vec_text(offline_page, [-1, 2])
+    readout = offline_page.locator(".lx-proj .lx-readout").inner_text()
+    assert "cos θ ≈0.707" in readout and "= ≈" not in readout   # a rounded value is never "= ≈"
     k = pixels_per_unit(offline_page, 4)  # reach: max |entry| 3, plus a half, rounded up
     x, y = tip_centre(offline_page, "b")
     offline_page.mouse.move(x, y)

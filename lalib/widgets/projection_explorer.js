@@ -418,7 +418,10 @@ function render({ model, el }) {
   }
 
   // --- read-outs -------------------------------------------------------------------------------------------------
-  const row = (label, field, text) => h("div", {}, [h("b", {}, label), h("span", { "data-field": field }, text)]);
+  // "cos θ = 0.5", but "cos θ ≈0.707" (never "= ≈") when the shown value is rounded.
+  const row = (label, field, text) => h("div", {}, [
+    h("b", {}, String(text).startsWith("≈") ? label.replace(/ = $/, " ") : label),
+    h("span", { "data-field": field }, text)]);
   function readout() {
     const mode = get("mode");
     if (mode === "line") {
