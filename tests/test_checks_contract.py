@@ -9,56 +9,69 @@ paths a real answer takes:
   ``validate`` (through ``grading.scoring.validate``, with the seed) and
   ``judge`` with ``reveal_expected=False``.
 
-Both must give the same verdict. A new question kind, or a subclass, is
-covered as soon as it is registered with samples here.
+Both must give the same verdict. The answers come from one module per bank,
+``tests/check_samples/<prefix>.py`` for every prefix in ``lalib.checks.BANKS``,
+defining ``SAMPLES = {qid: ([right answers], [wrong answers])}`` for every
+question of that bank: a new exercise set is covered by adding that one file,
+and a bank without it (or a question without samples) fails here by name. A new
+question kind, or a subclass, is covered as soon as a bank uses it.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 import types
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from lalib import checks
-from lalib.checks import QUESTIONS, check, question
+from lalib.checks import check, question
 from lalib.checks.compare import up_to_column_signs
 from lalib.checks.questions import Array, Case, Function
 from lalib.checks.rank import eliminate
 from lalib.grading import scoring
 from lalib.grading.runner import _plain
 
-
-def _no_pivoting(A, tol=None):
-    return eliminate(A, tol, pivoting="none")
+SAMPLES_DIR = Path(__file__).resolve().parent / "check_samples"
 
 
-class AlwaysEqual:
-    def __eq__(self, other):
-        return True
-
-    __hash__ = object.__hash__
+def _samples_file(prefix: str) -> str:
+    return f"tests/check_samples/{prefix}.py"
 
 
-# qid -> (right answers, wrong answers). Every registered question must be here.
-SAMPLES = {
-    "rank.1": ([4, 4.0, np.int64(4)], [5, 6, "4", [4], AlwaysEqual(), None]),
-    "rank.2": ([2], [4, 2.5, float("nan")]),
-    "rank.3": ([1], [2, 3, True]),
-    "rank.4": ([[[1, 2]], [2, 4], np.array([[3], [6]])], [[[1, 3]], [[1, 2], [2, 4]], [[1, 2, 3]], "xyz"]),
-    "rank.5": ([[-2, 1, 0], np.array([3.0, 0, -1])], [[0, 0, 0], [1e-10, 0, 0], [1, 1], [[1, 2], [3]]]),
-    "rank.6": ([[[-2, 1, 0], [-3, 0, 1]]], [[[-2, 1, 0]], [[1, 1, 1], [-2, 1, 0]], [[0, 0, 0], [-2, 1, 0]]]),
-    "rank.7": (["B", "b", "(1, 2), (2, 3)"], ["A", "E", 2]),
-    "rank.8": (["B"], ["D", "C"]),
-    "rank.9": ([[4, 4, 6, 3]], [[4, 4, 3, 6], [4, 4, 6]]),
-    "rank.10": ([np.array([[1, 0, 1], [0, 1, 1], [1, 0, 1], [0, 0, 0]])], [np.eye(4, 3), np.zeros((3, 4))]),
-    "rank.11": ([eliminate], [_no_pivoting, lambda A, tol=None: 0, lambda A, tol=None: float(eliminate(A, tol)),
-                              lambda A, tol=None: np.linalg.matrix_rank(A), 3]),
-    "rank.12": (["Only five directions matter."], ["   ", 5]),
-    "rank.13": ([[1, 1, 3], np.array([2.0, -1, 0])], [[0, 0, 1], [0, 0, 0], [2, 0, 2]]),
-}
+def load_samples(prefix: str) -> dict:
+    """``check_samples.<prefix>.SAMPLES``: qid -> (right answers, wrong answers) for one bank.
+
+    Raises LookupError, naming the file to add or fix, when there is none.
+    """
+    if not (SAMPLES_DIR / f"{prefix}.py").is_file():
+        raise LookupError(f"the bank {prefix!r} ({checks.BANKS[prefix]}) has no samples: add "
+                          f"{_samples_file(prefix)} defining SAMPLES = {{qid: ([right answers], [wrong answers])}} "
+                          "for every question of the bank (see tests/check_samples/__init__.py)")
+    module = importlib.import_module(f"check_samples.{prefix}")
+    samples = getattr(module, "SAMPLES", None)
+    if not isinstance(samples, dict):
+        raise LookupError(f"{_samples_file(prefix)} must define SAMPLES, a dict qid -> (right answers, wrong answers)")
+    return samples
+
+
+def _collect() -> tuple[dict, dict]:
+    """Every bank's samples by qid, and why a bank's samples could not be read (reported by a test, not here)."""
+    samples, problems = {}, {}
+    for prefix in checks.BANKS:
+        try:
+            samples.update(load_samples(prefix))
+        except Exception as exc:  # a missing or broken samples module fails its bank's test, not the collection
+            problems[prefix] = f"{type(exc).__name__}: {exc}"
+    return samples, problems
+
+
+# qid -> (right answers, wrong answers), for every registered bank (tests/check_samples/<prefix>.py).
+SAMPLES, SAMPLE_PROBLEMS = _collect()
 
 
 def grader_verdict(qid: str, answer, seed: int):
@@ -80,9 +93,30 @@ def notebook_verdict(qid: str, answer, seed: int):
     return check(qid, answer).verdict
 
 
-def test_every_registered_question_has_right_and_wrong_samples():
-    assert set(SAMPLES) == set(QUESTIONS)
-    assert all(right and wrong for right, wrong in SAMPLES.values())
+@pytest.mark.parametrize("prefix", list(checks.BANKS))
+def test_every_registered_question_has_right_and_wrong_samples(prefix):
+    assert prefix not in SAMPLE_PROBLEMS, SAMPLE_PROBLEMS.get(prefix)
+    samples = load_samples(prefix)
+    questions = set(checks.bank(prefix))
+    missing = sorted(questions - set(samples), key=_by_number)
+    extra = sorted(set(samples) - questions, key=_by_number)
+    assert not missing, f"{_samples_file(prefix)} has no samples for {', '.join(missing)}"
+    assert not extra, f"{_samples_file(prefix)} has samples for {', '.join(extra)}, which the bank does not define"
+    for qid, entry in samples.items():
+        assert isinstance(entry, tuple) and len(entry) == 2, f"{_samples_file(prefix)}: SAMPLES[{qid!r}] must be " \
+                                                             "(right answers, wrong answers)"
+        right, wrong = entry
+        assert right and wrong, f"{_samples_file(prefix)}: {qid} needs at least one right and one wrong answer"
+
+
+def test_every_samples_module_belongs_to_a_registered_bank():
+    stale = sorted(p.name for p in SAMPLES_DIR.glob("*.py") if p.stem != "__init__" and p.stem not in checks.BANKS)
+    assert not stale, f"tests/check_samples has {', '.join(stale)}, for no bank in lalib.checks.BANKS"
+
+
+def _by_number(qid: str):
+    prefix, _, number = qid.partition(".")
+    return (prefix, int(number)) if number.isdigit() else (prefix, 0, number)
 
 
 @pytest.mark.parametrize("qid", sorted(SAMPLES))
