@@ -7,7 +7,9 @@ submodule                  what it holds
                            the four fundamental subspaces, ``rref``,
                            ``canonical_basis``, ``in_span``, ``same_span``
 :mod:`.projection`         projection onto a vector or a subspace,
-                           Gram–Schmidt QR, ``orthogonality_error``
+                           ``projection_matrix``, ``cosine_similarity``,
+                           minimum-norm ``least_squares``, Gram–Schmidt QR,
+                           ``orthogonality_error``
 :mod:`.eigen`              power iteration with deflation, ``diagonalize``
 :mod:`.spectral`           the 2×2 characteristic polynomial, spectral
                            radius, stepwise power iterates, Markov stationary

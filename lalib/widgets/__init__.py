@@ -18,9 +18,14 @@ What is where:
 """
 
 from lalib.widgets.basis_explorer import BasisExplorer
+from lalib.widgets.dynamics import Dynamics
+from lalib.widgets.eigen_explorer import EigenExplorer
+from lalib.widgets.projection_explorer import ProjectionExplorer
 from lalib.widgets.rank_explorer import RankExplorer
 from lalib.widgets.self_check import MultipleChoice, NumericAnswer
 from lalib.widgets.transformation_explorer import TransformationExplorer
 from lalib.widgets.vector_playground import VectorPlayground
 
-__all__ = ["RankExplorer", "MultipleChoice", "NumericAnswer"]
+# In reading order of the chapters that introduce them; the self-checks last.
+__all__ = ["VectorPlayground", "TransformationExplorer", "RankExplorer", "BasisExplorer", "ProjectionExplorer",
+           "EigenExplorer", "Dynamics", "MultipleChoice", "NumericAnswer"]
