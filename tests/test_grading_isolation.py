@@ -12,6 +12,7 @@ import csv
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -30,13 +31,21 @@ segment = libc.shmget(0x1a1b, 64 << 20, 0o1666)  # IPC_CREAT | 0666: outlives th
 assert segment >= 0, ctypes.get_errno()
 """
 
-LOOK = """import os
+def _mounted_under_tmp() -> set[str]:
+    """Top-level /tmp entries the sandbox binds read-only (a checkout or venv under /tmp, as in CI clones)."""
+    paths = (Path(__file__).resolve().parents[1], Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve())
+    return {p.parts[2] for p in paths if len(p.parts) > 2 and p.parts[1] == "tmp"}
+
+
+LOOK = f"""import os
 shm = open('/proc/sysvipc/shm').read().splitlines()[1:]
 if shm:
-    raise RuntimeError(f"shared memory left by an earlier job: {len(shm)} segment(s)")
-left = [p for p in os.listdir('/tmp') if not os.getcwd().startswith(os.path.join('/tmp', p))]
+    raise RuntimeError(f"shared memory left by an earlier job: {{len(shm)}} segment(s)")
+mounted = {sorted(_mounted_under_tmp())!r}
+left = [p for p in os.listdir('/tmp')
+        if not os.getcwd().startswith(os.path.join('/tmp', p)) and p not in mounted]
 if left:
-    raise RuntimeError(f"files left in /tmp by an earlier job: {left}")
+    raise RuntimeError(f"files left in /tmp by an earlier job: {{left}}")
 """
 
 MEMFD = """import os
