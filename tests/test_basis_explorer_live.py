@@ -2,60 +2,17 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
-
-import nbformat
 import pytest
 
-from lalib.widgets.lab import install_lab_settings
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from live_lab import serve_notebook
 
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """A JupyterLab server on loopback, no token, serving one notebook with the explorer."""
-    root = tmp_path_factory.mktemp("lab")
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell("from lalib.widgets.basis_explorer import BasisExplorer\n"
-                                          "w = BasisExplorer([2, 1], [1, 1], [3, 1])\nw"),
-                nbformat.v4.new_code_cell("")]
-    nbformat.write(nb, root / "basis.ipynb")
-    settings = install_lab_settings(root / "env").parent
-    port = free_port()
-    jupyter = Path(sys.executable).with_name("jupyter")
-    server = subprocess.Popen(
-        [str(jupyter), "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1", "--allow-root",
-         "--ServerApp.token=", "--ServerApp.password=", f"--ServerApp.root_dir={root}",
-         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-         f"--LabApp.app_settings_dir={settings}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**os.environ, "JUPYTER_CONFIG_DIR": str(root / ".config")})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(240):
-            try:
-                urllib.request.urlopen(f"{url}/api/status", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("JupyterLab did not start within 120 s")
+    with serve_notebook(tmp_path_factory.mktemp("lab"), "basis.ipynb",
+                        "from lalib.widgets.basis_explorer import BasisExplorer\n"
+                        "w = BasisExplorer([2, 1], [1, 1], [3, 1])\nw", start_timeout=120) as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def test_basis_explorer_is_driven_by_the_kernel_in_jupyterlab(browser, lab):
