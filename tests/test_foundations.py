@@ -14,6 +14,8 @@ import numpy as np
 import pytest
 import torch
 
+from check_samples.foundations import SAMPLES as FOUNDATIONS_SAMPLES  # shared with the contract test
+from check_samples.foundations import loop_matmul
 from lalib.checks import check, question
 from lalib.checks.foundations import (A_HAND, B_HAND, F_MATRIX, U_PLAYGROUND, X_NORMS, matmul_cases, matmul_loops,
                                       questions, screen_operators)
@@ -90,17 +92,6 @@ def test_every_question_has_a_unique_variable_and_there_are_at_least_ten_of_seve
 
 
 # --- matmul with loops -----------------------------------------------------------------------------------------------
-
-def loop_matmul(A, B):
-    m, n = A.shape
-    p = B.shape[1]
-    C = np.zeros((m, p))
-    for i in range(m):
-        for j in range(p):
-            for k in range(n):
-                C[i, j] += A[i, k] * B[k, j]
-    return C
-
 
 def test_cases_include_row_times_column_and_column_times_row_and_fresh_draws():
     for seed in range(20):
@@ -214,28 +205,6 @@ def test_the_grader_gives_no_point_to_a_matmul_with_the_at_operator(tmp_path):
 
 
 # --- the grader and the notebook agree (the contract of tests/test_checks_contract.py, for this bank) -----------------
-
-def _loop_matmul_swapped_loops(A, B):
-    return loop_matmul(A, B).T.T  # the same product, a different object
-
-
-FOUNDATIONS_SAMPLES = {
-    "foundations.1": ([(32, 128), [32, 128], np.array([32, 128])], [(128, 32), (32, 784), "32, 128", (32, 128, 1)]),
-    "foundations.2": ([(5, 3)], [(3, 5), (5, 1), (5.5, 3)]),
-    "foundations.3": (["C", "c", "(C)"], ["A", "B", "E", 3]),
-    "foundations.4": ([A_HAND @ B_HAND, (A_HAND @ B_HAND).tolist()], [B_HAND @ A_HAND, (A_HAND @ B_HAND).T]),
-    "foundations.5": (["B"], ["A", "D"]),
-    "foundations.6": ([[11, 7, 6]], [[11, 49, 6], [5, 7, 6], [11, 7]]),
-    "foundations.7": ([5, 5.0], [25, 9, "5"]),
-    "foundations.8": ([100480], [100352, 100480.5, True]),
-    "foundations.9": ([45, 45.0000001], [0.7853981, 5, 90]),
-    "foundations.10": ([loop_matmul, _loop_matmul_swapped_loops],
-                       [lambda A, B: np.zeros((A.shape[0], B.shape[1])), lambda A, B: B, "matmul", 3]),
-    "foundations.11": (["A stack of linear maps is one linear map."], ["  ", 7]),
-    "foundations.12": ([[-1, 2], np.array([1.0, -2])], [[1, 2], [0, 0], [-1, 2, 0]]),
-    "foundations.13": ([19267584], [4816896, 38535168]),
-}
-
 
 def _grader_verdict(qid: str, answer, seed: int):
     import json

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from check_samples.basis import SAMPLES, greedy  # the bank's samples, shared with the contract test
 from lalib.checks import bank, question
 from lalib.checks.span_basis import B_PLANE, DEPENDENT, REDUNDANT, X_PLANE, pivot_cases
 from lalib.linalg import null_space, rank
@@ -70,14 +71,6 @@ def test_the_explorer_question_accepts_only_b2_equal_x_minus_b1():
     assert "not (1, 1)" in verdict("basis.11", [1, 1]).message
 
 
-def greedy(A):
-    kept = []
-    for j in range(A.shape[1]):
-        if np.linalg.matrix_rank(A[:, kept + [j]]) > len(kept):
-            kept.append(j)
-    return kept
-
-
 def test_a_sound_pivot_scan_passes_on_fresh_inputs_and_the_cases_are_unambiguous():
     for seed in range(200):
         for case in pivot_cases(seed):
@@ -113,23 +106,6 @@ def test_free_text_is_recorded_not_judged():
     assert v.status == "recorded"
 
 
-# The grader's path, as tests/test_checks_contract.py runs it for the rank set (its SAMPLES table
-# does not list this bank's questions; these are the entries for it).
-SAMPLES = {
-    "basis.1": (["B", "b", "{(1, 2), (2, 3)}"], ["A", "D", 2]),
-    "basis.2": ([2, 2.0, np.int64(2)], [4, 3, "2", 2.5]),
-    "basis.3": ([[2, -1], np.array([[2.0], [-1.0]])], [[-1, 2], [2, -1, 0], "2, -1"]),
-    "basis.4": ([[1, -2, 1], [-2, 4, -2]], [[0, 0, 0], [1, 1, 1], [1, -2]]),
-    "basis.5": ([3, 3.0], [0, 2, float("nan")]),
-    "basis.6": ([REDUNDANT[:, [0, 1, 3]], REDUNDANT[:, [1, 3, 4]]], [REDUNDANT, REDUNDANT[:, :2], [[1, 2]]]),
-    "basis.7": ([greedy], [lambda A: list(range(np.linalg.matrix_rank(A))), lambda A: 3, pivot_columns]),
-    "basis.8": ([[[1, 0], [-1, 1]]], [[[1, -1], [0, 1]], np.eye(2), [1, 0, -1, 1]]),
-    "basis.9": ([3], [4, 2]),
-    "basis.10": (["B"], ["A", "D"]),
-    "basis.11": ([[1, 0], np.array([1.0, 0.0])], [[1, 1], [4, 2], [0, 0]]),
-    "basis.12": (["The weights are not unique."], ["   ", 12]),
-    "basis.13": (["C", "c"], ["A", "B", "D"]),
-}
 
 
 def test_every_question_of_the_bank_has_samples():

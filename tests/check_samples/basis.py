@@ -1,6 +1,6 @@
 """Samples for the ``basis`` bank (lalib.checks.span_basis, solutions/04-span-basis.ipynb).
 
-Copied from SAMPLES in tests/test_span_basis_checks.py (the chapter author's table).
+The one table of them: tests/test_span_basis_checks.py imports it too.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Samples for the ``foundations`` bank (lalib.checks.foundations, solutions/01-foundations.ipynb).
 
-Copied from FOUNDATIONS_SAMPLES in tests/test_foundations.py (the chapter author's table).
+The one table of them: tests/test_foundations.py imports it too.
 """
 
 from __future__ import annotations
