@@ -37,6 +37,8 @@ __all__ = [
     "FaceDetector",
     "DetectionReport",
     "detector_accuracy",
+    "best_threshold",
+    "split_faces",
 ]
 
 
@@ -341,16 +343,7 @@ class FaceDetector(BaseEstimator):
         if N.shape[1:] != F.shape[1:]:
             raise ValueError(f"non_faces must have the same image shape as faces {F.shape[1:]}, got {N.shape}")
         other_d = self.eigenfaces_.distance_from_face_space(N)
-        # Try every midpoint between consecutive distances; keep the best balanced accuracy.
-        d = np.sort(np.concatenate([face_d, other_d]))
-        candidates = np.concatenate([[d[0] - 1.0], (d[:-1] + d[1:]) / 2, [d[-1] + 1.0]])
-        tpr = (face_d[None, :] <= candidates[:, None]).mean(axis=1)
-        tnr = (other_d[None, :] > candidates[:, None]).mean(axis=1)
-        balanced = (tpr + tnr) / 2
-        best = np.flatnonzero(balanced == balanced.max())
-        # Among equally good thresholds take the middle one (largest margin).
-        self.threshold_ = float(candidates[best[len(best) // 2]])
-        self.train_accuracy_ = float(balanced.max())
+        self.threshold_, self.train_accuracy_ = best_threshold(face_d, other_d)
         return self
 
     def decision_function(self, images: ArrayLike) -> np.ndarray:
@@ -455,18 +448,8 @@ def detector_accuracy(
     >>> report.test_accuracy > 0.8
     True
     """
-    from lalib.datasets import lfw_faces
-
-    if not 0 < test_size < 1:
-        raise ValueError(f"test_size must be in (0, 1), got test_size={test_size!r}")
-    faces, non_faces = lfw_faces()
-    rng = check_random_state(random_state)
-    n_test = int(round(test_size * len(faces)))
-    if not 1 <= n_test < len(faces) - 1:
-        raise ValueError(f"test_size={test_size} leaves too few images in one split")
-    pf, pn = rng.permutation(len(faces)), rng.permutation(len(non_faces))
-    test_f, train_f = faces[pf[:n_test]], faces[pf[n_test:]]
-    test_n, train_n = non_faces[pn[:n_test]], non_faces[pn[n_test:]]
+    train_f, train_n, test_f, test_n = split_faces(test_size=test_size, random_state=random_state)
+    n_test = len(test_f)
     det = FaceDetector(n_components, normalize=normalize).fit(train_f, train_n)
     tpr = float(np.mean(det.predict(test_f)))
     tnr = float(np.mean(~det.predict(test_n)))
@@ -482,3 +465,82 @@ def detector_accuracy(
         n_test=2 * n_test,
         random_state=int(random_state),
     )
+
+
+def best_threshold(face_distances: ArrayLike, other_distances: ArrayLike) -> tuple[float, float]:
+    """The cut on distance from face space that best separates faces from non-faces.
+
+    An image is called a face when its distance is at most the threshold. Every
+    midpoint between two consecutive distances (and one cut below and one above
+    them all) is tried; the threshold kept maximizes the *balanced accuracy*,
+    the mean of the fraction of faces accepted and the fraction of non-faces
+    rejected, so a class with more examples does not dominate. Among equally
+    good cuts the middle one is taken (the largest margin).
+
+    Parameters
+    ----------
+    face_distances : array_like, shape (n_faces,)
+        Distances of images known to be faces (at least one).
+    other_distances : array_like, shape (n_others,)
+        Distances of images known not to be faces (at least one).
+
+    Returns
+    -------
+    threshold : float
+    balanced_accuracy : float
+
+    Examples
+    --------
+    >>> best_threshold([0.2, 0.3, 0.5], [0.4, 0.8, 0.9])
+    (0.65, 0.8333333333333333)
+    >>> best_threshold([1.0], [2.0])
+    (1.5, 1.0)
+    """
+    face_d = as_finite_array(face_distances, "face_distances", ndim=1)
+    other_d = as_finite_array(other_distances, "other_distances", ndim=1)
+    d = np.unique(np.concatenate([face_d, other_d]))
+    candidates = np.concatenate([[d[0] - 1.0], (d[:-1] + d[1:]) / 2, [d[-1] + 1.0]])
+    tpr = (face_d[None, :] <= candidates[:, None]).mean(axis=1)
+    tnr = (other_d[None, :] > candidates[:, None]).mean(axis=1)
+    balanced = (tpr + tnr) / 2
+    best = np.flatnonzero(balanced == balanced.max())
+    return float(candidates[best[len(best) // 2]]), float(balanced.max())
+
+
+def split_faces(*, test_size: float = 0.3, random_state: int = 0
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The LFW crops split into training and held-out images, both balanced.
+
+    The 100 faces and the 100 non-faces are each shuffled (seeded) and the
+    first ``round(test_size * 100)`` of each are held out. This is the split
+    :func:`detector_accuracy` uses, so a chapter can look inside it.
+
+    Parameters
+    ----------
+    test_size : float
+        Fraction held out, in (0, 1).
+    random_state : int
+        Seed of the shuffle.
+
+    Returns
+    -------
+    train_faces, train_non_faces, test_faces, test_non_faces : numpy.ndarray
+        Each of shape (n, 25, 25), pixel values in [0, 1].
+
+    Examples
+    --------
+    >>> tf, tn, sf, sn = split_faces(test_size=0.3, random_state=0)
+    >>> tf.shape, tn.shape, sf.shape, sn.shape
+    ((70, 25, 25), (70, 25, 25), (30, 25, 25), (30, 25, 25))
+    """
+    from lalib.datasets import lfw_faces
+
+    if not 0 < test_size < 1:
+        raise ValueError(f"test_size must be in (0, 1), got test_size={test_size!r}")
+    faces, non_faces = lfw_faces()
+    rng = check_random_state(random_state)
+    n_test = int(round(test_size * len(faces)))
+    if not 1 <= n_test < len(faces) - 1:
+        raise ValueError(f"test_size={test_size} leaves too few images in one split")
+    pf, pn = rng.permutation(len(faces)), rng.permutation(len(non_faces))
+    return faces[pf[n_test:]], non_faces[pn[n_test:]], faces[pf[:n_test]], non_faces[pn[:n_test]]
