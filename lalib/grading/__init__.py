@@ -30,7 +30,8 @@ from lalib.checks import question
 from lalib.grading.notebook import (CHECKS_CHANGED, Assignment, InvalidNotebook, assignment_aliases,
                                     detect_assignment, load_assignment, make_job, read_notebook)
 from lalib.grading.report import merge_free_response, write_reports
-from lalib.grading.sandbox import Limits, RunResult, Sandbox, SandboxError, bwrap_available, isolation_report
+from lalib.grading.sandbox import (NO_SANDBOX, SANDBOX_CHOICES, Limits, RunResult, Sandbox, SandboxError,
+                                   bwrap_available, choose_sandbox, isolation_report)
 from lalib.grading.scoring import STATUSES, Graded, QuestionResult, clean_text, decode, parse_lines, score, seeds_for
 from lalib.grading.store import Store, bank_hash, obtain_secret
 from lalib.grading.submissions import DEFAULT_ID_PATTERN, Submission, collect
@@ -177,7 +178,8 @@ def grade(submissions: str | Path, out: str | Path, assignment: str | None = Non
     exercises : path, optional
         Folder of exercise notebooks; default the repository's ``exercises/``.
     sandboxed : bool, optional
-        Force bubblewrap on or off; default: use it when available.
+        ``False`` runs without bubblewrap (the instructor's ``--sandbox none``; what is lost is printed);
+        default: bubblewrap, and a :class:`SandboxError` saying why when it cannot run here.
     progress : bool
         Show a progress bar with ETA.
     secret : path, optional
@@ -200,7 +202,7 @@ def grade(submissions: str | Path, out: str | Path, assignment: str | None = Non
     changed = store.check_secret(master)
     if changed:
         print(f"lalib grade: {changed}", file=sys.stderr)
-    sandboxed = bwrap_available() if sandboxed is None else sandboxed
+    sandboxed = choose_sandbox(None) if sandboxed is None else sandboxed  # never a silent fallback
     if not sandboxed:
         print(isolation_report(False), file=sys.stderr)
     aliases = assignment_aliases(exercises)
@@ -346,6 +348,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="instead of grading: merge the instructor's scores from a filled-in "
                              "free_response.csv into --out/grades.csv")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--sandbox", choices=SANDBOX_CHOICES, default="bwrap",
+                        help="bwrap (default): each notebook in a bubblewrap sandbox, and no grading where it cannot "
+                             "run; none: where user namespaces are off (Docker, Gradescope, unprivileged pods), "
+                             "grade with only resource limits and a separate user id, after saying what is lost")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -364,7 +370,8 @@ def main(args: argparse.Namespace) -> int:
         limits = Limits(timeout=args.timeout, cell_timeout=args.cell_timeout, memory_mb=args.memory)
         graded = grade(args.submissions, args.out, assignment=args.assignment, seed=args.seed,
                        workers=args.workers, limits=limits, id_pattern=args.id_pattern, exercises=args.exercises,
-                       progress=not args.no_progress, secret=args.secret)
+                       progress=not args.no_progress, secret=args.secret,
+                       sandboxed=False if getattr(args, "sandbox", None) == NO_SANDBOX else None)
     except (FileNotFoundError, ValueError, SandboxError) as exc:
         print(f"lalib grade: {exc}", file=sys.stderr)
         return 2

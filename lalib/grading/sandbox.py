@@ -27,8 +27,12 @@ only through handles it owns: the bubblewrap process it started (whose death
 ends the sandbox's PID namespace) and the sandbox's cgroup; never a process
 number reported from inside the sandbox.
 
-Without bubblewrap the worker runs with the resource limits only, and
-:func:`isolation_report` says exactly what that leaves open.
+Where bubblewrap cannot run (no user namespaces inside Docker or an
+unprivileged pod), :func:`probe` says why and :func:`choose_sandbox` refuses
+to grade, unless the instructor passes ``--sandbox none``: then the worker
+runs with the resource limits, as a separate user id when the grader is root,
+verdicts still judged outside student code, and :func:`isolation_report`
+says exactly what that leaves open.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ import select
 import shutil
 import signal
 import site
+import stat
 import struct
 import subprocess
 import sys
@@ -54,7 +59,8 @@ from pathlib import Path
 import lalib
 from lalib.grading import cgroup
 
-__all__ = ["Limits", "RunResult", "Sandbox", "SandboxError", "bwrap_available", "isolation_report"]
+__all__ = ["Limits", "RunResult", "Sandbox", "SandboxError", "bwrap_available", "choose_sandbox", "isolation_report",
+           "probe", "separate_uid", "NO_SANDBOX", "SANDBOX_CHOICES"]
 
 RUNNER = Path(__file__).with_name("runner.py")
 RUNNER_IN_SANDBOX = "/opt/lalib-grader/runner.py"
@@ -131,26 +137,80 @@ class RunResult:
     memory_exceeded: bool = False
 
 
+#: The one value of ``--sandbox`` that runs student code without bubblewrap: never chosen for the instructor.
+NO_SANDBOX = "none"
+SANDBOX_CHOICES = ("bwrap", NO_SANDBOX)
+
+
 @lru_cache(maxsize=1)
-def bwrap_available() -> bool:
-    """Whether bubblewrap is installed and can create the namespaces the sandbox uses."""
+def probe() -> str:
+    """Why bubblewrap cannot run the sandbox here, or ``""`` when it can.
+
+    It tries the very namespaces and mounts the sandbox uses (``bwrap ... /bin/true``), so a
+    ``bwrap`` that is installed but refused user namespaces (Docker's default seccomp profile, an
+    unprivileged pod, ``kernel.unprivileged_userns_clone=0``) is caught before any notebook runs.
+    """
     path = shutil.which("bwrap")
     if path is None:
-        return False
+        return "bubblewrap (bwrap) is not installed"
     try:
         done = subprocess.run(_bwrap_prefix(path) + ["/bin/true"], capture_output=True, timeout=30)
-    except (OSError, subprocess.SubprocessError):
+    except (OSError, subprocess.SubprocessError) as exc:
+        return f"bubblewrap ({path}) could not be started: {exc}"
+    if done.returncode == 0:
+        return ""
+    said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+    reason = f"bubblewrap ({path}) exits with status {done.returncode}" + (f": {said[-1][:300]}" if said else "")
+    hints = _namespace_hints()
+    return reason + (f" ({hints})" if hints else "")
+
+
+def _namespace_hints() -> str:
+    """What the kernel says about user namespaces, when it says they are off."""
+    hints = []
+    for name, off in (("/proc/sys/kernel/unprivileged_userns_clone", "0"), ("/proc/sys/user/max_user_namespaces", "0")):
+        try:
+            value = Path(name).read_text().strip()
+        except OSError:
+            continue
+        if value == off:
+            hints.append(f"{name} is {value}: user namespaces are off")
+    return "; ".join(hints)
+
+
+def bwrap_available() -> bool:
+    """Whether bubblewrap is installed and can create the namespaces the sandbox uses."""
+    return probe() == ""
+
+
+def choose_sandbox(mode: str | None) -> bool:
+    """Whether to run in bubblewrap, from the instructor's ``--sandbox`` choice.
+
+    ``None`` or ``"bwrap"``: bubblewrap, and when it cannot run here a :class:`SandboxError` that says
+    why, what running without it would lose, and how to accept that. ``"none"``: no bubblewrap, on
+    the instructor's word only (the caller prints :func:`isolation_report` either way).
+    """
+    if mode not in (None, *SANDBOX_CHOICES):
+        raise ValueError(f"--sandbox must be one of {', '.join(SANDBOX_CHOICES)}, got {mode!r}")
+    if mode == NO_SANDBOX:
         return False
-    return done.returncode == 0
+    reason = probe()
+    if reason:
+        raise SandboxError(f"the grading sandbox cannot run here: {reason}.\n{isolation_report(False, reason)}\n"
+                           "Nothing was graded. Fix bubblewrap (for Docker: run the container with "
+                           "--security-opt seccomp=unconfined, or grade on a machine where "
+                           "`bwrap --ro-bind / / --unshare-all true` works), or accept the loss above by "
+                           "passing --sandbox none.")
+    return True
 
 
-def isolation_report(sandboxed: bool) -> str:
+def isolation_report(sandboxed: bool, reason: str | None = None) -> str:
     """What is and is not isolated, in words, for the grader to print.
 
     Examples
     --------
-    >>> print(isolation_report(False).splitlines()[0])
-    WARNING: bubblewrap (bwrap) is not available: submissions run WITHOUT a sandbox.
+    >>> print(isolation_report(False, "bubblewrap (bwrap) is not installed").splitlines()[0])
+    WARNING: submissions run WITHOUT a sandbox (--sandbox none): bubblewrap (bwrap) is not installed.
     """
     memory = cgroup.available()
     if memory:
@@ -164,15 +224,45 @@ def isolation_report(sandboxed: bool) -> str:
         return ("Isolation: bubblewrap. Each submission sees a read-only Python, virtual environment and "
                 "lalib, a private scratch /tmp, no network, its own process namespace, no user namespaces; "
                 f"memory, process, CPU, file-size, open-file, per-cell and wall-clock limits; {whole}.")
-    root = os.geteuid() == 0
-    return ("WARNING: bubblewrap (bwrap) is not available: submissions run WITHOUT a sandbox.\n"
-            "  Still enforced: memory (address space), CPU time, file size, open files, per-cell and "
-            "wall-clock limits" + ("" if root else ", process count") + "; verdicts outside student code.\n"
-            "  NOT isolated: student code can read any file you can (including solutions/), write anywhere "
-            "you can, use the network, and leave processes behind"
-            + (", and as root the process limit is not enforced" if root else "") + ".\n"
+    own_uid, uid_why = separate_uid()
+    why = reason if reason is not None else (probe() or "bubblewrap was turned off")
+    who = ("each worker runs as an unprivileged user id of its own (so it cannot read files only you may "
+           "read, such as the grading secret, and the process limit applies)" if own_uid else
+           f"student code runs as YOUR user, because {uid_why}")
+    reads = ("any world-readable file (the repository, solutions/ if readable, other submissions' folder if "
+             "readable)" if own_uid else "any file you can (including solutions/ and the grading secret)")
+    nproc = own_uid or os.geteuid() != 0  # root ignores RLIMIT_NPROC
+    return (f"WARNING: submissions run WITHOUT a sandbox (--sandbox none): {why}.\n"
+            f"  Still enforced: memory (address space), CPU time, file size, open files, per-cell and "
+            f"wall-clock limits{', the process count' if nproc else ''}; {who}; verdicts judged in the "
+            "grader's process, outside student code; a fresh scratch folder per submission.\n"
+            f"  LOST (bubblewrap gave these): student code can read {reads}, write wherever that user may, "
+            "use the network, see and signal the user's other processes, and leave processes behind "
+            f"after its notebook ends{'' if nproc else '; and as root the process-count limit does not apply'}.\n"
             f"  Memory: {whole}.\n"
-            "  Install it with: apt-get install -y bubblewrap")
+            "  To get the sandbox back: apt-get install -y bubblewrap, and allow user namespaces.")
+
+
+def separate_uid() -> tuple[bool, str]:
+    """Whether a worker without bubblewrap can run as a user id of its own, and if not, why not.
+
+    It needs root (to switch) and a Python, virtual environment and lalib that other users may read:
+    a worker that cannot read its own standard library fails on its first lazy import.
+    """
+    if os.geteuid() != 0:
+        return False, "the grader is not root, so it cannot switch to another user id"
+    for path in [*_python_paths(), str(RUNNER.parent)]:
+        here = Path(path)
+        for d in [here, *here.parents]:
+            try:
+                mode = d.stat().st_mode
+            except OSError:
+                return False, f"{d} cannot be read"
+            need = stat.S_IXOTH | (stat.S_IROTH if d == here else 0)
+            if mode & need != need:
+                return False, (f"the Python install {path} is not readable by other users ({d} is mode "
+                               f"{stat.S_IMODE(mode):o}); install Python outside a private home folder to get one")
+    return True, ""
 
 
 def _bwrap_prefix(bwrap: str) -> list[str]:
@@ -266,13 +356,14 @@ class Sandbox:
     slot : int
         This worker's number (picks its user id when the grader runs as root).
     sandboxed : bool, optional
-        Use bubblewrap; default: when it is available.
+        Use bubblewrap (default; a :class:`SandboxError` when it cannot run), or not (False: only on the
+        instructor's ``--sandbox none``).
     """
 
     def __init__(self, limits: Limits, slot: int = 0, sandboxed: bool | None = None):
         self.limits = limits
         self.slot = slot
-        self.sandboxed = bwrap_available() if sandboxed is None else sandboxed
+        self.sandboxed = choose_sandbox(None) if sandboxed is None else sandboxed
         self.proc: subprocess.Popen | None = None
         self._scratch: str | None = None
         self._buffer = b""
@@ -285,8 +376,16 @@ class Sandbox:
     def command(self) -> list[str]:
         """The command line that starts the worker."""
         if not self.sandboxed:
-            self._scratch = self._scratch or tempfile.mkdtemp(prefix="lalib-grade-scratch-")
-            return [sys.executable, "-I", "-B", str(RUNNER), "--scratch", self._scratch]
+            if not self._scratch:
+                self._scratch = tempfile.mkdtemp(prefix="lalib-grade-scratch-")
+                if separate_uid()[0]:
+                    os.chown(self._scratch, self.uid, self.uid)  # the worker's own user writes its scratch
+            cmd = [sys.executable, "-I", "-B", str(RUNNER), "--scratch", self._scratch]
+            if separate_uid()[0]:
+                # Without bubblewrap a separate user id is what still keeps student code from the grader's
+                # files (the secret, other submissions' results) and makes the process limit count.
+                cmd += ["--uid", str(self.uid)]
+            return cmd
         cmd = _bwrap_prefix(shutil.which("bwrap"))
         for path in _python_paths():
             _bind_readonly(cmd, path, path)
