@@ -36,6 +36,9 @@ __all__ = [
     "compression_table",
     "EckartYoungCheck",
     "eckart_young_check",
+    "break_even_rank",
+    "QuantizedFactors",
+    "quantize_factors",
 ]
 
 
@@ -489,3 +492,117 @@ def eckart_young_check(
         best_other_frobenius=best_f,
         best_other_spectral=best_2,
     )
+
+
+def break_even_rank(m: int, n: int) -> int:
+    """The largest rank ``k`` whose factors take fewer numbers than the ``m × n`` matrix.
+
+    Storing ``U_k``, ``σ₁..σ_k`` and ``V_k`` takes ``k(m + n + 1)`` numbers, so
+    truncation saves space exactly when ``k < m n / (m + n + 1)``: for a
+    square matrix that is a little under *half* its size, not all of it.
+    Returns 0 when no rank saves space (a matrix with a dimension of 1).
+
+    Parameters
+    ----------
+    m, n : int
+        The matrix's shape, both at least 1.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> break_even_rank(256, 256), 128 * (256 + 256 + 1) > 256 * 256
+    (127, True)
+    >>> break_even_rank(1, 100)
+    0
+    """
+    m = check_int(m, "m", 1)
+    n = check_int(n, "n", 1)
+    # Largest integer k with k (m + n + 1) < m n, in exact integer arithmetic.
+    return (m * n - 1) // (m + n + 1)
+
+
+@dataclass(frozen=True)
+class QuantizedFactors:
+    """Rank-``k`` SVD factors stored as 8-bit integers, one scale per singular vector.
+
+    ``u_i ≈ u_scale[i] * U_q[:, i]`` and ``v_i ≈ v_scale[i] * Vt_q[i]``, with
+    integers in ``[-127, 127]``; the singular values stay floats.
+
+    Attributes
+    ----------
+    U_q : numpy.ndarray of int8, shape (m, k)
+    u_scale : numpy.ndarray of float64, shape (k,)
+    s : numpy.ndarray of float64, shape (k,)
+    Vt_q : numpy.ndarray of int8, shape (k, n)
+    v_scale : numpy.ndarray of float64, shape (k,)
+    """
+
+    U_q: np.ndarray
+    u_scale: np.ndarray
+    s: np.ndarray
+    Vt_q: np.ndarray
+    v_scale: np.ndarray
+
+    def reconstruct(self, k: int | None = None) -> np.ndarray:
+        """The rank-``k`` matrix the quantized factors give (default: all of them).
+
+        Examples
+        --------
+        >>> q = quantize_factors(*truncated_svd(np.diag([3.0, 2.0, 1.0]), 2))
+        >>> np.round(q.reconstruct(), 6).tolist()
+        [[3.0, 0.0, 0.0], [0.0, 2.0, 0.0], [0.0, 0.0, 0.0]]
+        """
+        r = len(self.s)
+        k = r if k is None else check_int(k, "k", 0, r, bounds=f"between 0 and the stored rank {r}")
+        U = self.U_q[:, :k] * self.u_scale[:k]
+        Vt = self.Vt_q[:k] * self.v_scale[:k, None]
+        return (U * self.s[:k]) @ Vt
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the integer factors (the per-vector scales and σ's not counted)."""
+        return int(self.U_q.nbytes + self.Vt_q.nbytes)
+
+
+def quantize_factors(U: ArrayLike, s: ArrayLike, Vt: ArrayLike) -> QuantizedFactors:
+    """Round the singular vectors of a (truncated) SVD to 8-bit integers.
+
+    Each vector is scaled so that its largest entry maps to ±127 and then
+    rounded, so every entry is off by at most half a step,
+    ``max|u_i| / 254``. This is how the book's image widget ships its factors:
+    one byte per number instead of eight.
+
+    Parameters
+    ----------
+    U : array_like, shape (m, k)
+    s : array_like, shape (k,)
+    Vt : array_like, shape (k, n)
+
+    Returns
+    -------
+    QuantizedFactors
+
+    Examples
+    --------
+    >>> q = quantize_factors(np.array([[0.6], [0.8]]), [5.0], np.array([[1.0, 0.0]]))
+    >>> q.U_q.ravel().tolist(), q.Vt_q.ravel().tolist(), q.s.tolist()
+    ([95, 127], [127, 0], [5.0])
+    """
+    U = as_matrix(U, "U")
+    Vt = as_matrix(Vt, "Vt")
+    s = np.asarray(s, dtype=np.float64)
+    if s.ndim != 1 or U.shape[1] != len(s) or Vt.shape[0] != len(s):
+        raise ValueError(f"U (m, k), s (k,) and Vt (k, n) must agree in k, got shapes {U.shape}, {s.shape}, {Vt.shape}")
+
+    def one_byte(M: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
+        top = np.abs(M).max(axis=axis)
+        scale = np.where(top > 0, top / 127.0, 1.0)
+        q = np.rint(M / (scale[None, :] if axis == 0 else scale[:, None]))
+        return np.clip(q, -127, 127).astype(np.int8), scale
+
+    U_q, u_scale = one_byte(U, 0)
+    Vt_q, v_scale = one_byte(Vt, 1)
+    return QuantizedFactors(U_q, u_scale, s.copy(), Vt_q, v_scale)
