@@ -1,0 +1,346 @@
+// Taste editor: a small users × movies grid of 1-5 star ratings, completed by
+// biased alternating least squares (rank 2) r ≈ μ + b_u + b_i + p_u·q_i.
+// The reader rates or clears cells (tap a cell, then a star button; or type
+// 1-5, 0 / Delete to clear, arrow keys to move), picks the ridge penalty and
+// the number of sweeps. Shown: the completed grid (known ratings bold,
+// predictions grey), the selected user's top picks among unrated movies, the
+// loss after each sweep, and a 2-D map of the movies' factor vectors q_i with
+// the user's vector p_u. Reads only the model, so the kernel (live) and
+// derive() (static page, the same sweeps in JavaScript) draw the same thing.
+
+const { h, s, fmt, onChange, ownKeys, redrawer, guarded, keepingFocus } = lalib.runtime;
+
+const SIZE = 300;
+const REGS = [0.1, 0.3, 1, 3, 10];
+const MAX_SWEEPS = 30;
+const N_TOP = 3;
+
+// --- the numerics: lalib.recsys.teaching.taste_als, step for step ---------------------
+
+// The fixed start of the item factors (teaching.taste_init).
+function initFactors(n, k) {
+  return Array.from({ length: n }, (_, i) => Array.from({ length: k }, (_, f) => 0.1 * Math.cos(1 + 1.7 * i + 2.3 * f + 0.9 * i * f)));
+}
+
+// Solve the symmetric positive definite system A x = b (Cholesky); A is changed.
+function solveSPD(A, b) {
+  const n = b.length;
+  for (let j = 0; j < n; j++) {
+    let d = A[j][j];
+    for (let p = 0; p < j; p++) d -= A[j][p] * A[j][p];
+    d = Math.sqrt(d);
+    A[j][j] = d;
+    for (let i = j + 1; i < n; i++) {
+      let v = A[i][j];
+      for (let p = 0; p < j; p++) v -= A[i][p] * A[j][p];
+      A[i][j] = v / d;
+    }
+  }
+  const y = b.slice();
+  for (let i = 0; i < n; i++) {
+    for (let p = 0; p < i; p++) y[i] -= A[i][p] * y[p];
+    y[i] /= A[i][i];
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    for (let p = i + 1; p < n; p++) y[i] -= A[p][i] * y[p];
+    y[i] /= A[i][i];
+  }
+  return y;
+}
+
+// One ALS half-step (lalib.recsys.als_step): for every row, the ridge regression
+// of (r - mu - fixedBias_c) on [fixed_c, 1] over the columns c it rated.
+function halfStep(rows, fixed, fixedBias, mu, reg) {
+  const k = fixed[0] ? fixed[0].length : 0;
+  const X = [], xb = [];
+  for (const entries of rows) {
+    const A = Array.from({ length: k + 1 }, (_, i) => Array.from({ length: k + 1 }, (_, j) => (i === j ? reg : 0)));
+    const b = new Array(k + 1).fill(0);
+    for (const [c, r] of entries) {
+      const x = [...fixed[c], 1], y = r - mu - fixedBias[c];
+      for (let i = 0; i <= k; i++) {
+        b[i] += x[i] * y;
+        for (let j = 0; j <= k; j++) A[i][j] += x[i] * x[j];
+      }
+    }
+    const w = entries.length ? solveSPD(A, b) : new Array(k + 1).fill(0);
+    X.push(w.slice(0, k));
+    xb.push(w[k]);
+  }
+  return [X, xb];
+}
+
+const dot = (a, b) => a.reduce((t, x, i) => t + x * b[i], 0);
+const clean = (x) => x + 0; // no -0 in the state
+
+function derive(state) {
+  const G = state.ratings, reg = state.reg, sweeps = state.sweeps, k = 2;
+  const n = G.length, m = G[0].length;
+  const byRow = G.map((row) => row.flatMap((r, j) => (r > 0 ? [[j, r]] : [])));
+  const byCol = Array.from({ length: m }, (_, j) => G.flatMap((row, i) => (row[j] > 0 ? [[i, row[j]]] : [])));
+  const known = byRow.flat();
+  const mu = known.length ? known.reduce((t, [, r]) => t + r, 0) / known.length : 3;
+  let Q = initFactors(m, k), bi = new Array(m).fill(0);
+  let P = Array.from({ length: n }, () => new Array(k).fill(0)), bu = new Array(n).fill(0);
+  const predict = () => G.map((_, u) => Q.map((q, i) => mu + bu[u] + bi[i] + dot(P[u], q)));
+  const sq = (A) => A.reduce((t, v) => t + dot(v, v), 0);
+  const loss = [];
+  for (let t = 0; t < sweeps; t++) {
+    [P, bu] = halfStep(byRow, Q, bi, mu, reg);
+    [Q, bi] = halfStep(byCol, P, bu, mu, reg);
+    const C = predict();
+    let J = 0;
+    G.forEach((row, u) => row.forEach((r, i) => { if (r > 0) J += (r - C[u][i]) ** 2; }));
+    loss.push(J + reg * (sq(P) + sq(Q) + dot(bu, bu) + dot(bi, bi)));
+  }
+  const completed = predict();
+  let sse = 0;
+  G.forEach((row, u) => row.forEach((r, i) => { if (r > 0) sse += (r - completed[u][i]) ** 2; }));
+  const user = ((state.user % n) + n) % n;
+  const rounded = completed[user].map((x) => Math.round(x * 1e9) / 1e9);
+  const unrated = G[user].flatMap((r, i) => (r > 0 ? [] : [i]));
+  const top = unrated.sort((a, b) => rounded[b] - rounded[a] || a - b).slice(0, N_TOP);
+  const rows = (A) => A.map((r) => r.map(clean));
+  return {
+    mu: clean(mu), completed: rows(completed), user_factors: rows(P), item_factors: rows(Q),
+    user_bias: bu.map(clean), item_bias: bi.map(clean), loss: loss.map(clean),
+    train_rmse: known.length ? clean(Math.sqrt(sse / known.length)) : 0, top,
+  };
+}
+
+// --- the look ---------------------------------------------------------------------------
+const STYLE = `
+.lx-taste { --lx-fg: #1f2328; --lx-muted: #59636e; --lx-surface: #ffffff; --lx-field: #ffffff; --lx-border: #8c959f;
+  --lx-accent: #1f6feb; --lx-focus: #1f6feb; --lx-wrong: #c62828; --lx-you: #d62728; --lx-item: #1f77b4;
+  --lx-cold: #d0e2f5; --lx-hot: #f7c9a4;
+  font-family: system-ui, sans-serif; font-size: 0.95rem; margin: 0.8em 0; color: var(--lx-fg); }
+html[data-theme="dark"] .lx-taste, body[data-jp-theme-light="false"] .lx-taste {
+  --lx-fg: #e6edf3; --lx-muted: #9198a1; --lx-surface: #161b22; --lx-field: #0d1117; --lx-border: #6e7681;
+  --lx-accent: #4493f8; --lx-focus: #79c0ff; --lx-wrong: #ff7b72; --lx-you: #ff7b72; --lx-item: #79c0ff;
+  --lx-cold: #1d3350; --lx-hot: #5a3415; }
+@media (prefers-color-scheme: dark) {
+  html:not([data-theme]) body:not([data-jp-theme-light]) .lx-taste {
+    --lx-fg: #e6edf3; --lx-muted: #9198a1; --lx-surface: #161b22; --lx-field: #0d1117; --lx-border: #6e7681;
+    --lx-accent: #4493f8; --lx-focus: #79c0ff; --lx-wrong: #ff7b72; --lx-you: #ff7b72; --lx-item: #79c0ff;
+    --lx-cold: #1d3350; --lx-hot: #5a3415; } }
+.lx-taste button, .lx-taste input { font: inherit; color: var(--lx-fg); background: var(--lx-field);
+  border: 1px solid var(--lx-border); border-radius: 4px; }
+.lx-taste button { min-height: 2.2em; padding: 0.2em 0.6em; margin: 0.15em 0.25em 0.15em 0; cursor: pointer; }
+.lx-taste button[aria-pressed="true"] { background: var(--lx-accent); color: var(--lx-surface); border-color: var(--lx-accent); }
+.lx-taste :focus-visible { outline: 3px solid var(--lx-focus); outline-offset: 1px; }
+.lx-taste .lx-gridwrap { overflow-x: auto; max-width: 100%; }
+.lx-taste table.lx-grid { border-collapse: collapse; }
+.lx-taste .lx-grid th { font-weight: 600; font-size: 0.8em; padding: 2px 3px; text-align: center; }
+.lx-taste .lx-grid th.lx-colhead { writing-mode: vertical-rl; transform: rotate(180deg); height: 6.5em;
+  text-align: left; vertical-align: bottom; white-space: nowrap; }
+.lx-taste .lx-grid th.lx-rowhead { text-align: right; white-space: nowrap; }
+.lx-taste .lx-grid tr.lx-selected-row th.lx-rowhead { color: var(--lx-you); }
+.lx-taste .lx-grid td { padding: 1px; }
+.lx-taste .lx-cell { width: 2.6em; height: 2.6em; min-height: 0; margin: 0; padding: 0; border-radius: 3px;
+  font-variant-numeric: tabular-nums; }
+.lx-taste .lx-cell[data-known="true"] { font-weight: 700; border-width: 2px; }
+.lx-taste .lx-cell[data-known="false"] { color: var(--lx-muted); font-style: italic; font-size: 0.85em; border-style: dashed; }
+.lx-taste .lx-cell[aria-selected="true"] { outline: 3px solid var(--lx-focus); }
+.lx-taste .lx-picker, .lx-taste .lx-controls { margin-top: 0.4em; }
+.lx-taste .lx-row { display: flex; flex-wrap: wrap; gap: 1em; align-items: flex-start; }
+.lx-taste .lx-map { width: min(300px, 100%); height: auto; border: 1px solid var(--lx-border); border-radius: 6px;
+  background: var(--lx-surface); }
+.lx-taste .lx-map .lx-axis { stroke: var(--lx-muted); stroke-opacity: 0.5; }
+.lx-taste .lx-map .lx-indifferent { stroke: var(--lx-you); stroke-opacity: 0.35; stroke-dasharray: 4 4; }
+.lx-taste .lx-map text { font-size: 11px; fill: var(--lx-fg); }
+.lx-taste .lx-map .lx-item { fill: var(--lx-item); }
+.lx-taste .lx-map .lx-item.lx-top { fill: var(--lx-you); }
+.lx-taste .lx-side { flex: 1 1 220px; min-width: 200px; }
+.lx-taste .lx-readout { line-height: 1.5; }
+.lx-taste .lx-readout [data-field="top"] { font-weight: 600; }
+.lx-taste .lx-hint { font-size: 0.85em; color: var(--lx-muted); margin: 0.3em 0 0; }
+.lx-taste input[type="range"] { vertical-align: middle; width: 9em; border: 0; background: transparent; }
+`;
+function addStyle() {
+  if (typeof document === "undefined" || document.getElementById("lx-taste-style")) return;
+  document.head.append(h("style", { id: "lx-taste-style" }, STYLE));
+}
+
+const stars = (x) => Math.min(5, Math.max(1, x)); // predictions are shown on the 1-5 scale
+const one = (x) => (Math.round(x * 10) / 10).toFixed(1);
+
+function render({ model, el }) {
+  addStyle();
+  const root = h("div", { class: "lx-taste" });
+  el.append(ownKeys(root));
+  const G = () => model.get("ratings");
+  const names = () => [model.get("users"), model.get("movies")];
+  let sel = [Math.max(0, model.get("user")), 0]; // the selected cell (row, column); its row is the model's user
+  const commit = guarded(root, (changes) => {
+    for (const [key, v] of Object.entries(changes)) model.set(key, v);
+    model.save_changes();
+  });
+  const initial = G().map((r) => r.slice());
+
+  function setRating(u, i, r) {
+    if (G()[u][i] === r) return;
+    const next = G().map((row) => row.slice());
+    next[u][i] = r;
+    commit({ ratings: next });
+  }
+  function select(u, i, focus = true) {
+    sel = [u, i];
+    if (model.get("user") !== u) commit({ user: u });
+    else update();
+    if (focus) queueMicrotask(() => {
+      const b = root.querySelector(`.lx-cell[data-row="${u}"][data-col="${i}"]`);
+      if (b) b.focus({ preventScroll: true });
+    });
+  }
+  function cellKey(e, u, i) {
+    const n = G().length, m = G()[0].length;
+    const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+    if (moves[e.key]) {
+      e.preventDefault();
+      const [du, di] = moves[e.key];
+      select(Math.min(n - 1, Math.max(0, u + du)), Math.min(m - 1, Math.max(0, i + di)));
+    } else if (/^[1-5]$/.test(e.key)) {
+      e.preventDefault();
+      sel = [u, i];
+      setRating(u, i, +e.key);
+    } else if (["0", "Delete", "Backspace"].includes(e.key)) {
+      e.preventDefault();
+      sel = [u, i];
+      setRating(u, i, 0);
+    }
+  }
+
+  const gridWrap = h("div", { class: "lx-gridwrap" });
+  const picker = h("div", { class: "lx-picker", role: "group" });
+  const controls = h("div", { class: "lx-controls" });
+  const map = s("svg", { class: "lx-map", viewBox: `0 0 ${SIZE} ${SIZE}`, role: "img" });
+  const status = h("div", { class: "lx-readout", role: "status", "aria-live": "polite" });
+  root.append(gridWrap, picker, controls,
+    h("div", { class: "lx-row" }, [map, h("div", { class: "lx-side" }, [status])]),
+    h("p", { class: "lx-hint" },
+      "Tap a cell, then a star button; or Tab into the grid, move with the arrow keys, type 1–5 to rate and 0 or " +
+      "Delete to clear. Bold cells are ratings; grey ones are the model's predictions. The row you select is the " +
+      "user whose picks and taste vector are shown."));
+
+  function grid() {
+    const [users, movies] = names(), C = model.get("completed"), g = G(), [su, si] = sel;
+    const t = h("table", { class: "lx-grid", role: "grid", "aria-label": "ratings: rows are users, columns are movies" });
+    t.append(h("tr", {}, [h("th", {}, ""), ...movies.map((name) => h("th", { class: "lx-colhead", scope: "col" }, name))]));
+    g.forEach((row, u) => {
+      t.append(h("tr", { class: u === model.get("user") ? "lx-selected-row" : null }, [
+        h("th", { class: "lx-rowhead", scope: "row" }, users[u]),
+        ...row.map((r, i) => {
+          const p = C[u][i], isSel = u === su && i === si;
+          const shade = (stars(p) - 1) / 4; // cold (1 star) to warm (5 stars)
+          return h("td", {}, h("button", {
+            type: "button", class: "lx-cell", "data-row": u, "data-col": i, "data-known": r > 0 ? "true" : "false",
+            "data-focus-key": `cell-${u}-${i}`, tabindex: isSel ? 0 : -1, "aria-selected": isSel ? "true" : "false",
+            style: `background: color-mix(in srgb, var(--lx-hot) ${Math.round(100 * shade)}%, var(--lx-cold))`,
+            "aria-label": `${users[u]}, ${movies[i]}: ${r > 0 ? `rated ${r}` : `not rated, predicted ${one(stars(p))}`}`,
+            onclick: () => select(u, i), onkeydown: (e) => cellKey(e, u, i),
+          }, r > 0 ? String(r) : one(stars(p))));
+        }),
+      ]));
+    });
+    return t;
+  }
+
+  function pickerRow() {
+    const [users, movies] = names(), [u, i] = sel, r = G()[u][i];
+    picker.setAttribute("aria-label", `rate ${users[u]} × ${movies[i]}`);
+    return [h("span", {}, `${users[u]} × ${movies[i]}: `),
+      ...[0, 1, 2, 3, 4, 5].map((v) => h("button", {
+        type: "button", "data-stars": v, "data-focus-key": `stars-${v}`, "aria-pressed": r === v ? "true" : "false",
+        "aria-label": v ? `${v} star${v > 1 ? "s" : ""}` : "not rated", onclick: () => setRating(u, i, v),
+      }, v ? `${v}★` : "–"))];
+  }
+
+  function controlRow() {
+    const sweeps = model.get("sweeps"), reg = model.get("reg");
+    return [
+      h("span", {}, "penalty λ: "),
+      ...REGS.map((v) => h("button", {
+        type: "button", "data-reg": v, "data-focus-key": `reg-${v}`, "aria-pressed": v === reg ? "true" : "false",
+        "aria-label": `ridge penalty ${v}`, onclick: () => commit({ reg: v }),
+      }, String(v))),
+      h("br"),
+      h("label", {}, ["ALS sweeps ", h("input", {
+        type: "range", min: 0, max: MAX_SWEEPS, step: 1, value: sweeps, "data-focus-key": "sweeps",
+        "aria-label": "number of ALS sweeps", "aria-valuetext": `${sweeps} sweeps`,
+        oninput: (e) => commit({ sweeps: +e.target.value }),
+      })]),
+      h("button", { type: "button", "data-action": "sweep", "data-focus-key": "sweep",
+        onclick: () => commit({ sweeps: Math.min(MAX_SWEEPS, sweeps + 1) }) }, "one more sweep ▶"),
+      h("button", { type: "button", "data-action": "clear-row", "data-focus-key": "clear-row",
+        onclick: () => commit({ ratings: G().map((row, u) => (u === model.get("user") ? row.map(() => 0) : row.slice())) }) },
+        "clear this row (new user)"),
+      h("button", { type: "button", "data-action": "reset", "data-focus-key": "reset",
+        onclick: () => commit({ ratings: initial.map((r) => r.slice()) }) }, "reset grid"),
+    ];
+  }
+
+  function drawMap() {
+    const [users, movies] = names(), Q = model.get("item_factors"), P = model.get("user_factors");
+    const u = model.get("user"), p = P[u] || [0, 0], top = model.get("top");
+    const all = [...Q.flat(), ...p].map(Math.abs).filter(Number.isFinite);
+    const R = Math.max(0.25, ...all) * 1.25, c = SIZE / 2, k = (SIZE / 2 - 8) / R;
+    const at = ([x, y]) => [c + k * x, c - k * y];
+    const parts = [s("line", { x1: 0, y1: c, x2: SIZE, y2: c, class: "lx-axis" }),
+      s("line", { x1: c, y1: 0, x2: c, y2: SIZE, class: "lx-axis" }),
+      s("text", { x: SIZE - 4, y: c - 4, "text-anchor": "end" }, "factor 1"),
+      s("text", { x: c + 4, y: 12 }, "factor 2")];
+    const pn = Math.hypot(p[0], p[1]);
+    if (pn > 1e-12) { // the movies on this line get no taste term: p·q = 0
+      const d = [-p[1] / pn, p[0] / pn], [a0, a1] = at([-2 * R * d[0], -2 * R * d[1]]), [b0, b1] = at([2 * R * d[0], 2 * R * d[1]]);
+      parts.push(s("line", { x1: a0, y1: a1, x2: b0, y2: b1, class: "lx-indifferent" }));
+    }
+    Q.forEach((q, i) => {
+      const [x, y] = at(q), isTop = top.includes(i);
+      parts.push(s("circle", { cx: x, cy: y, r: isTop ? 6 : 4.5, class: `lx-item${isTop ? " lx-top" : ""}`, "data-item": i }),
+        s("text", { x: x + 7, y: y + 4 }, movies[i]));
+    });
+    if (pn > 1e-12) {
+      const [x0, y0] = at([0, 0]), [x1, y1] = at(p), len = Math.hypot(x1 - x0, y1 - y0);
+      const ux = (x1 - x0) / len, uy = (y1 - y0) / len, a = Math.min(10, len);
+      parts.push(s("g", { class: "lx-user" }, [
+        s("line", { x1: x0, y1: y0, x2: x1 - ux * a * 0.8, y2: y1 - uy * a * 0.8, stroke: "var(--lx-you)", "stroke-width": 2.5 }),
+        s("polygon", { fill: "var(--lx-you)", points: `${x1},${y1} ${x1 - ux * a - uy * a * 0.45},${y1 - uy * a + ux * a * 0.45} ${x1 - ux * a + uy * a * 0.45},${y1 - uy * a - ux * a * 0.45}` }),
+        s("text", { x: x1 + 6, y: y1 - 6, fill: "var(--lx-you)" }, users[u])]));
+    }
+    map.setAttribute("aria-label", `map of the movies' factor vectors q_i; ${users[u]}'s vector p = (${p.map(fmt).join(", ")})`);
+    map.replaceChildren(...parts);
+  }
+
+  function readout() {
+    const [users, movies] = names(), u = model.get("user"), C = model.get("completed"), top = model.get("top");
+    const loss = model.get("loss"), sweeps = model.get("sweeps"), cold = G()[u].every((r) => r === 0);
+    const picks = top.length ? top.map((i) => `${movies[i]} (${one(C[u][i])})`).join(", ") : "none: every movie is rated";
+    return [
+      h("div", {}, [h("b", {}, `Top picks for ${users[u]}: `), h("span", { "data-field": "top" }, picks)]),
+      h("div", { "data-field": "cold" }, cold
+        ? `${users[u]} has rated nothing (cold start): p = 0 and b_u = 0, so the picks are the movies with the largest μ + b_i — the same for every new user.`
+        : `${users[u]}'s taste p = (${model.get("user_factors")[u].map(fmt).join(", ")}), bias b_u = ${fmt(model.get("user_bias")[u])}.`),
+      h("div", { "data-field": "fit" }, sweeps === 0
+        ? `No sweep yet: every cell is predicted μ = ${fmt(model.get("mu"))}.`
+        : `After ${sweeps} sweep${sweeps > 1 ? "s" : ""}: loss J = ${fmt(loss[loss.length - 1])} (it never rises from one sweep to the next), ` +
+          `RMSE on the known ratings = ${fmt(model.get("train_rmse"))}.`),
+    ];
+  }
+
+  const update = redrawer(root, () => {
+    const n = G().length, m = G()[0].length;
+    sel = [Math.min(sel[0], n - 1), Math.min(sel[1], m - 1)];
+    if (sel[0] !== model.get("user")) sel = [model.get("user"), sel[1]];
+    keepingFocus(root, () => {
+      gridWrap.replaceChildren(grid());
+      picker.replaceChildren(...pickerRow());
+      controls.replaceChildren(...controlRow());
+    });
+    drawMap();
+    status.replaceChildren(...readout());
+  });
+  onChange(model, ["ratings", "reg", "sweeps", "user", "completed", "item_factors", "user_factors", "top", "loss"], update);
+  update();
+}
+
+lalib.widgets.taste_editor = { render, derive };
