@@ -200,7 +200,7 @@ def graded(tmp_path_factory):
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
     solution_before = SOLUTION.read_bytes()
     results = grade(folder, out, seed=1234, workers=2, limits=LIMITS, progress=False)
-    rows = {r["student"]: r for r in csv.DictReader(open(out / "grades.csv", encoding="utf-8"))}
+    rows = {r["student"]: r for r in csv.DictReader(open(out / "grades.csv", encoding="utf-8-sig"))}
     return {"cases": cases, "rows": rows, "results": {g.student: g for g in results}, "out": out,
             "folder": folder, "before": before, "marker": marker, "solution_before": solution_before}
 

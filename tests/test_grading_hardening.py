@@ -64,7 +64,7 @@ def fake_runs(monkeypatch, make_lines, outcome: str = "finished", calls: list | 
 
 
 def rows(out) -> dict:
-    with open(out / "grades.csv", encoding="utf-8") as fh:
+    with open(out / "grades.csv", encoding="utf-8-sig") as fh:
         return {r["student"]: r for r in csv.DictReader(fh)}
 
 
@@ -356,14 +356,14 @@ def test_no_csv_cell_the_grader_writes_can_run_as_a_formula(tmp_path, monkeypatc
     out = tmp_path / "out"
     run_grade(tmp_path / "subs", out, assignment=ASSIGNMENT.id)
     for name in ("grades.csv", "free_response.csv"):
-        with open(out / name, encoding="utf-8") as fh:
+        with open(out / name, encoding="utf-8-sig") as fh:
             for row in csv.reader(fh):
                 for cell in row:
                     assert not cell.startswith(("=", "+", "@", "\t", "\r")), (name, cell)
                     assert not cell.startswith("-") or csv_safe(cell) == cell
     assert csv_safe("=1") == "'=1"
     if free:
-        r = list(csv.DictReader(open(out / "free_response.csv", encoding="utf-8")))
+        r = list(csv.DictReader(open(out / "free_response.csv", encoding="utf-8-sig")))
         assert r[0]["answer"].startswith("'=")
         r[0]["score"] = "1"
         with open(tmp_path / "scored.csv", "w", newline="", encoding="utf-8") as fh:

@@ -71,7 +71,7 @@ def graded(tmp_path_factory):
     out = root / "out"
     results = grade(subs, out, seed=11, workers=1, limits=Limits(timeout=60, cell_timeout=30, memory_mb=1024),
                     progress=False)
-    with open(out / "grades.csv", encoding="utf-8") as fh:
+    with open(out / "grades.csv", encoding="utf-8-sig") as fh:
         rows = {r["student"]: r for r in csv.DictReader(fh)}
     return {g.student: g for g in results}, rows
 

@@ -36,7 +36,7 @@ LIMITS = Limits(timeout=20, cell_timeout=5)
 
 
 def rows(out):
-    with open(out / "grades.csv", encoding="utf-8") as fh:
+    with open(out / "grades.csv", encoding="utf-8-sig") as fh:
         return {r["student"]: r for r in csv.DictReader(fh)}
 
 
@@ -63,10 +63,10 @@ def test_zip_input_and_free_response_merge(tmp_path):
     r = rows(out)
     assert set(r) == {"doe_jane_12345", "roe_rick_555"}
     assert float(r["doe_jane_12345"]["total"]) == FULL and float(r["roe_rick_555"]["total"]) == 0
-    assert all(r["doe_jane_12345"][q] == "" and r["roe_rick_555"][q] == "0" for q in FREE)
+    assert all(r["doe_jane_12345"][q] == "pending" and r["roe_rick_555"][q] == "0" for q in FREE)
     if not FREE:
         return
-    free = list(csv.DictReader(open(out / "free_response.csv", encoding="utf-8")))
+    free = list(csv.DictReader(open(out / "free_response.csv", encoding="utf-8-sig")))
     assert [(f["student"], f["question"], f["score"]) for f in free] == [("doe_jane_12345", q, "") for q in FREE]
     free[0]["score"] = "1.5"
     filled = tmp_path / "scored.csv"

@@ -1,14 +1,20 @@
 """The grader's outputs, each written atomically: gradebook, feedback, free text, summary.
 
-* ``grades.csv``: ``student`` (a key unique by construction), ``file`` (the
-  file it came from), one column of points per question, ``total``, ``max``,
-  ``status``; a free-text question's cell stays empty until the instructor's
-  score is merged in (:func:`merge_free_response`), and a row the grader
-  itself failed on has no points at all.
+* ``grades.csv`` (UTF-8 with a byte-order mark, so that Excel reads it as
+  UTF-8): ``student`` (a key unique by construction), ``file`` (the file it
+  came from), ``canvas_user_id`` and ``late`` (read from Canvas's file names),
+  one column of points per question, ``total``, ``pending``, ``max``,
+  ``status``; a free-text question's cell says ``pending`` until the
+  instructor's score is merged in (:func:`merge_free_response`), its points
+  are counted in ``pending``, never in ``total``, and a row the grader itself
+  failed on has no points at all.
 * ``feedback/<student>.html``: per question, passed or what was wrong, in the
   checks' own words (never a reference answer, never a hidden input's
   expected output); every piece of student content HTML-escaped.
-* ``free_response.csv``: the free-text answers, with an empty ``score`` column.
+* ``free_response.csv``: the free-text answers, with empty ``comment`` and
+  ``score`` columns; the merge reads what spreadsheets save (a byte-order
+  mark, UTF-8 or Windows-1252, commas or semicolons, decimal commas) and each
+  comment reaches the student's feedback page.
   A copy the instructor has edited since the grader wrote it is never
   overwritten: the new one is written beside it as ``free_response.new.csv``.
 
@@ -29,18 +35,24 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
+from lalib.grading.exports.names import lms_names
 from lalib.grading.scoring import Graded
 from lalib.grading.store import Store, atomic_write
 
-__all__ = ["write_reports", "grades_rows", "merge_free_response", "fmt", "csv_safe", "csv_unsafe"]
+__all__ = ["write_reports", "grades_rows", "merge_free_response", "fmt", "csv_safe", "csv_unsafe", "read_table",
+           "PENDING"]
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_ERRORS_SHOWN = 20
+BOM = "\ufeff"          # Excel opens a CSV as UTF-8 only when it starts with this
+PENDING = "pending"      # a free-text answer the instructor has not marked yet
+NOT_ANSWERED = "unanswered"
 
 _STYLE = """<style>body{font:15px/1.45 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1f2328}
 table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #d0d7de;padding:.3rem .6rem;text-align:left;
 vertical-align:top}th{background:#f6f8fa}.passed{color:#1a7f37}.failed{color:#cf222e}.unanswered{color:#6e7781}
 .recorded{color:#0969da}pre{white-space:pre-wrap;background:#f6f8fa;padding:.5rem}.bar{background:#54aeff;height:.8rem}
+.wide{overflow-x:auto;max-width:100%}svg{max-width:100%;height:auto}.comment{color:#1f2328;font-style:italic}
 </style>"""
 _ICON = {"passed": "✅", "failed": "❌", "unanswered": "…", "recorded": "📝"}
 
@@ -102,19 +114,36 @@ def _effective(g: Graded, manual: dict) -> dict:
     return out
 
 
+def pending_points(g: Graded, manual: dict) -> float:
+    """Points of free-text answers still waiting for the instructor (never part of a total)."""
+    return float(sum(q["max_points"] for qid, q in g.questions.items()
+                     if q["status"] == "recorded" and qid not in manual.get(g.student, {})))
+
+
 def grades_rows(graded: list[Graded], question_ids: list[str], manual: dict) -> list[list[str]]:
     """The gradebook as rows of text, header first."""
-    rows = [["student", "file", *question_ids, "total", "max", "status"]]
+    rows = [["student", "file", "canvas_user_id", "late", *question_ids, "total", PENDING, "max", "status"]]
     for g in graded:
         points = _effective(g, manual)
-        total = "" if g.status == "grader error" else fmt(sum(p or 0 for p in points.values()))
-        rows.append([g.student, g.name, *(fmt(points[q]) if q in points else "" for q in question_ids),
-                     total, fmt(g.max), g.status])
+        failed = g.status == "grader error"
+        total = "" if failed else fmt(sum(p or 0 for p in points.values()))
+        pending = "" if failed else fmt(pending_points(g, manual))
+
+        def cell(qid: str) -> str:
+            if qid not in points:
+                return ""
+            if points[qid] is None and g.questions[qid]["status"] == "recorded" and not failed:
+                return PENDING
+            return fmt(points[qid])
+        names = lms_names(g.name)
+        rows.append([g.student, g.name, names.canvas_user_id, "LATE" if names.late else "",
+                     *(cell(q) for q in question_ids), total, pending, fmt(g.max), g.status])
     return rows
 
 
 def _csv(rows: list[list[str]]) -> str:
     buf = io.StringIO()
+    buf.write(BOM)
     csv.writer(buf, lineterminator="\n").writerows([[csv_safe(c) for c in row] for row in rows])
     return buf.getvalue()
 
@@ -125,9 +154,10 @@ def _page(title: str, body: str) -> str:
             "</body></html>\n")
 
 
-def feedback_html(g: Graded, manual: dict) -> str:
-    """One student's feedback page."""
+def feedback_html(g: Graded, manual: dict, comments: dict | None = None) -> str:
+    """One student's feedback page (``comments``: the instructor's, ``{student: {question: text}}``)."""
     e = html.escape
+    said = (comments or {}).get(g.student, {})
     points = _effective(g, manual)
     total = sum(p or 0 for p in points.values())
     shown_total = "not graded (grader error)" if g.status == "grader error" else fmt(total)
@@ -140,9 +170,13 @@ def feedback_html(g: Graded, manual: dict) -> str:
         for qid, q in g.questions.items():
             shown = fmt(points[qid]) if points[qid] is not None else "to be marked"
             text = "passed" if q["status"] == "passed" else q["message"]
+            note = f'<br><span class="comment">Your instructor: {e(said[qid])}</span>' if said.get(qid) else ""
             parts.append(f'<tr><td>{e(qid)}</td><td>{shown} / {fmt(q["max_points"])}</td>'
-                         f'<td class="{e(q["status"])}">{_ICON.get(q["status"], "❌")} {e(text)}</td></tr>')
+                         f'<td class="{e(q["status"])}">{_ICON.get(q["status"], "❌")} {e(text)}{note}</td></tr>')
         parts.append("</table>")
+        if g.status != "grader error" and pending_points(g, manual):
+            parts.append(f"<p>{fmt(pending_points(g, manual))} more points are for free-text answers your "
+                         "instructor has not marked yet; they are not in the score above.</p>")
     if g.notes:
         parts.append("<h2>About your notebook</h2><ul>" + "".join(f"<li>{e(n)}</li>" for n in g.notes) + "</ul>")
     if g.errors:
@@ -175,8 +209,9 @@ def _histogram_svg(totals: list[float], maximum: float) -> str:
                     f'<text x="{x + bw / 2:.1f}" y="{h - pad + 14}" font-size="11" text-anchor="middle">{label}</text>')
         if c:
             bars.append(f'<text x="{x + bw / 2:.1f}" y="{y - 3:.1f}" font-size="11" text-anchor="middle">{c}</text>')
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" role="img" '
-            f'aria-label="score distribution"><line x1="{pad}" y1="{h - pad}" x2="{w - pad}" y2="{h - pad}" '
+    # A viewBox and no fixed width: the chart scales down to a phone's width instead of overflowing it.
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="100%" '
+            f'style="max-width:{w}px" role="img" aria-label="score distribution"><line x1="{pad}" y1="{h - pad}" x2="{w - pad}" y2="{h - pad}" '
             f'stroke="#57606a"/>{"".join(bars)}<text x="{w / 2}" y="{h - 2}" font-size="12" '
             'text-anchor="middle">total points</text></svg>')
 
@@ -188,24 +223,47 @@ def summary_html(graded: list[Graded], question_ids: list[str], manual: dict,
     runnable = [g for g in graded if g.status != "invalid notebook"]
     parts = [f"<h1>Grading summary</h1><p>{len(graded)} submissions; statuses: "
              + ", ".join(f"{e(s)} {n}" for s, n in sorted(_count(g.status for g in graded).items())) + "</p>"]
-    parts.append("<h2>Pass rate per question</h2><table><tr><th>question</th><th>passed</th><th></th>"
-                 "<th>most common feedback when not passed</th></tr>")
+    parts.append("<h2>Pass rate per question</h2><div class='wide'><table><tr><th>question</th><th>passed</th><th></th>"
+                 "<th>not answered</th><th>most common feedback when answered wrong</th></tr>")
     for qid in question_ids:
-        results = [g.questions[qid] for g in runnable if qid in g.questions]
-        passed = sum(r["status"] in ("passed", "recorded") for r in results)
-        rate = passed / len(results) if results else 0.0
-        wrong = _count(r["message"] for r in results if r["status"] not in ("passed", "recorded"))
-        common = max(wrong.items(), key=lambda kv: kv[1]) if wrong else ("", 0)
-        parts.append(f"<tr><td>{e(qid)}</td><td>{passed}/{len(results)}</td><td style='width:8rem'>"
-                     f"<div class='bar' style='width:{100 * rate:.0f}%'></div></td>"
+        rows = [(g, g.questions[qid]) for g in runnable if qid in g.questions]
+        results = [r for _, r in rows]
+        unanswered = sum(r["status"] == NOT_ANSWERED for r in results)
+        if _is_free_text(qid) or any(r["status"] == "recorded" for r in results):
+            # Free text: nothing is "passed" until the instructor marks it; unmarked answers are pending.
+            marked = sum(r["status"] == "recorded" and qid in manual.get(g.student, {}) for g, r in rows)
+            pending = sum(r["status"] == "recorded" for r in results) - marked
+            done, shown = marked, f"{marked} marked, {pending} {PENDING}"
+            common = (f"{pending} free-text answers to mark (free_response.csv)", 0) if pending else ("", 0)
+        else:
+            done = sum(r["status"] == "passed" for r in results)
+            shown = f"{done}/{len(results)}"
+            # Only wrong answers: "not answered yet" would otherwise outnumber, and hide, every misconception.
+            wrong = _count(r["message"] for r in results if r["status"] == "failed")
+            common = max(wrong.items(), key=lambda kv: kv[1]) if wrong else ("", 0)
+        rate = done / len(results) if results else 0.0
+        parts.append(f"<tr><td>{e(qid)}</td><td>{e(shown)}</td><td style='width:8rem'>"
+                     f"<div class='bar' style='width:{100 * rate:.0f}%'></div></td><td>{unanswered}</td>"
                      f"<td>{e(common[0])}{f' ({common[1]}×)' if common[1] else ''}</td></tr>")
-    parts.append("</table>")
+    parts.append("</table></div>")
+    waiting = sum(pending_points(g, manual) > 0 for g in graded if g.status != "grader error")
+    if waiting:
+        parts.append(f"<p>{waiting} submissions have free-text answers still {PENDING}: their totals below do "
+                     "not include those points yet.</p>")
     totals = [sum(p or 0 for p in _effective(g, manual).values()) for g in graded]
     maximum = max((g.max for g in runnable), default=0.0)
     parts.append("<h2>Score distribution</h2>" + _histogram_svg(totals, maximum or 1.0))
     parts.append("<h2>Needs a look</h2><ul>" + "".join(f"<li>{e(x)}</li>" for x in needs_a_look(graded))
                  + "".join(f"<li>not graded: {e(x)}</li>" for x in superseded or []) + "</ul>")
     return _page("Grading summary", "".join(parts))
+
+
+def _is_free_text(qid: str) -> bool:
+    from lalib.checks import question
+    try:
+        return question(qid).kind == "free-text"
+    except Exception:  # noqa: BLE001 - a question since removed from the bank
+        return False
 
 
 def _count(items) -> dict:
@@ -259,21 +317,24 @@ def write_reports(out: Path, graded: list[Graded], question_ids: list[str], stor
         What the instructor should know (e.g. that an edited ``free_response.csv`` was kept).
     """
     manual = store.manual_scores()
+    comments = load_comments(store)
     out = Path(out)
     said = []
     atomic_write(out / "grades.csv", _csv(grades_rows(graded, question_ids, manual)))
     for g in graded:
-        atomic_write(out / "feedback" / f"{g.student}.html", feedback_html(g, manual))
-    free = [["student", "file", "question", "max_points", "answer", "score"]]
+        atomic_write(out / "feedback" / f"{g.student}.html", feedback_html(g, manual, comments))
+    # ``comment`` before ``score``: a filled-in score stays the last cell of its line.
+    free = [["student", "file", "question", "max_points", "answer", "comment", "score"]]
     for g in graded:
         for qid, q in g.questions.items():
             if q["status"] == "recorded":
                 free.append([g.student, g.name, qid, fmt(q["max_points"]), q["answer_text"],
-                             fmt(manual.get(g.student, {}).get(qid))])
+                             comments.get(g.student, {}).get(qid, ""), fmt(manual.get(g.student, {}).get(qid))])
     said += _write_free_response(out, _csv(free), store, replace_free_response)
     if superseded is None:  # a merge: keep the last run's list
         superseded = (store.last_run() or {}).get("superseded", [])
-    atomic_write(out / "summary.html", summary_html(graded, question_ids, manual, superseded))
+    from lalib.grading.similarity import with_similarity  # the section --similarity wrote, if any
+    atomic_write(out / "summary.html", with_similarity(summary_html(graded, question_ids, manual, superseded), out))
     return said
 
 
@@ -302,8 +363,57 @@ def _write_free_response(out: Path, text: str, store: Store, replace: bool = Fal
     return []
 
 
+def load_comments(store: Store) -> dict:
+    """The instructor's comments on free-text answers: ``{student: {question: text}}``."""
+    path = store.root / "free_response_comments.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def read_table(path: Path) -> tuple[list[str], list[dict], str]:
+    """Read a CSV as a spreadsheet saved it: ``(header, rows, delimiter)``.
+
+    Accepts a UTF-8 byte-order mark (Excel's "CSV UTF-8"), plain UTF-8, or
+    Windows-1252 (Excel's plain "CSV" on Windows), and commas, semicolons
+    (Excel where the decimal separator is a comma) or tabs.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.csv"
+    >>> _ = p.write_bytes("student;score\\r\\nRenée;1,5\\r\\n".encode("cp1252"))
+    >>> read_table(p)
+    (['student', 'score'], [{'student': 'Renée', 'score': '1,5'}], ';')
+    """
+    raw = Path(path).read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        text = raw[3:].decode("utf-8")
+    else:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252", errors="replace")
+    first = text.split("\n", 1)[0]
+    counts = {d: first.count(d) for d in (",", ";", "\t")}
+    delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = [h.strip() for h in next(reader, [])]
+    rows = [dict(zip(header, (csv_unsafe(c) for c in r))) for r in reader if any(c.strip() for c in r)]
+    return header, rows, delimiter
+
+
+def _number(text: str, delimiter: str) -> float:
+    """A score as typed: ``1.5``, or ``1,5`` from a semicolon CSV (a decimal comma)."""
+    text = text.strip()
+    if delimiter != "," and "," in text and "." not in text:
+        text = text.replace(",", ".")
+    return float(text)
+
+
 def merge_free_response(path: Path, out: Path) -> list[str]:
-    """Read instructor scores from a filled-in ``free_response.csv`` and rewrite ``grades.csv``.
+    """Read instructor scores (and comments) from a filled-in ``free_response.csv`` and rewrite the reports.
 
     Returns
     -------
@@ -320,30 +430,35 @@ def merge_free_response(path: Path, out: Path) -> list[str]:
     graded, question_ids = load_results(out)
     known = {g.student: g for g in graded}
     manual = store.manual_scores()
+    comments = load_comments(store)
     problems = []
-    with open(path, newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        if not {"student", "question", "score"} <= set(reader.fieldnames or []):
-            raise ValueError(f"{path} needs the columns student, question and score; it has {reader.fieldnames}")
-        for n, row in enumerate(reader, start=2):
-            row = {k: csv_unsafe(v) if isinstance(v, str) else "" for k, v in row.items() if isinstance(k, str)}
-            text = (row.get("score") or "").strip()
-            if not text:
-                continue
-            g = known.get(row["student"])
-            q = g.questions.get(row["question"]) if g else None
-            if q is None or q["status"] != "recorded":
-                problems.append(f"line {n}: no free-text answer of {row['question']!r} by {row['student']!r}")
-                continue
-            try:
-                points = float(text)
-            except ValueError:
-                problems.append(f"line {n}: score {text!r} is not a number")
-                continue
-            if not 0 <= points <= q["max_points"]:
-                problems.append(f"line {n}: score {points:g} is outside 0..{q['max_points']:g}")
-                continue
-            manual.setdefault(g.student, {})[row["question"]] = points
+    header, rows, delimiter = read_table(path)
+    if not {"student", "question", "score"} <= set(header):
+        raise ValueError(f"{path} needs the columns student, question and score; it has {header}")
+    for n, row in enumerate(rows, start=2):
+        text = (row.get("score") or "").strip()
+        comment = (row.get("comment") or "").strip()
+        if not text and not comment:
+            continue
+        g = known.get(row["student"])
+        q = g.questions.get(row["question"]) if g else None
+        if q is None or q["status"] != "recorded":
+            problems.append(f"line {n}: no free-text answer of {row['question']!r} by {row['student']!r}")
+            continue
+        if comment:
+            comments.setdefault(g.student, {})[row["question"]] = comment[:2000]
+        if not text:
+            continue
+        try:
+            points = _number(text, delimiter)
+        except ValueError:
+            problems.append(f"line {n}: score {text!r} is not a number")
+            continue
+        if not 0 <= points <= q["max_points"]:
+            problems.append(f"line {n}: score {points:g} is outside 0..{q['max_points']:g}")
+            continue
+        manual.setdefault(g.student, {})[row["question"]] = points
+    atomic_write(store.root / "free_response_comments.json", json.dumps(comments, indent=1, sort_keys=True))
     store.save_manual_scores(manual)
     # The file just merged may be replaced: its scores are in the store now.
     merged_in_place = Path(path).resolve() == (Path(out) / "free_response.csv").resolve()
