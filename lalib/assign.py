@@ -28,6 +28,12 @@ list of named transformations (:data:`PIPELINE`), nbgrader-style:
    one the grader reads;
 8. *verify no solution is left*: no marker may survive anywhere.
 
+With ``--roster roster.csv`` it writes, instead, one notebook per student for
+each set whose bank has variants (``DEST/<student id>/NN-topic.ipynb``): the
+same exercise with that student's own numbers, drawn from a seed derived from
+the set, the student id and the instructor's grading secret
+(:mod:`lalib.grading.variants`). Without a roster nothing changes.
+
 Output is deterministic (sorted keys, one-space indent, newline at the end),
 so ``lalib assign --check`` can compare bytes. ``--check`` also runs each
 solutions notebook and fails when one of its answers does not pass the
@@ -42,6 +48,7 @@ import ast
 import copy
 import json
 import re
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -52,7 +59,7 @@ __all__ = [
     "BEGIN", "END", "SCHEMA", "PIPELINE", "stub_for", "replace_solutions", "clear_outputs",
     "strip_execution_counts", "normalise_metadata", "drop_instructor_notes", "lock_check_cells",
     "verify_check_cells", "verify_no_solutions", "make_exercise", "render", "expected_files", "out_of_sync",
-    "key_problems", "assign", "add_arguments", "main",
+    "key_problems", "assign", "assign_roster", "add_arguments", "main",
 ]
 
 BEGIN = "### BEGIN SOLUTION"
@@ -413,6 +420,60 @@ def assign(source_dir: Path | str = "solutions", dest_dir: Path | str = "exercis
     return [p for p in out_of_sync(source_dir, dest_dir) if ": extra" in p]
 
 
+def assign_roster(source_dir: Path | str, roster: Path | str, dest_dir: Path | str,
+                  secret: Path | str | None = None) -> list[str]:
+    """Write one exercise notebook per student for each set with variants; one line per thing done.
+
+    Parameters
+    ----------
+    source_dir : path
+        The solutions folder.
+    roster : path
+        The class roster (see :func:`lalib.grading.variants.load_roster`).
+    dest_dir : path
+        Where ``<student id>/NN-topic.ipynb`` are written.
+    secret : path, optional
+        The grading secret file (default as for ``lalib grade``); ``lalib grade --roster`` must use the same.
+
+    Raises
+    ------
+    ValueError
+        If the roster cannot be read, or no set has variants.
+    """
+    from lalib.grading.store import obtain_secret
+    from lalib.grading.variants import has_variants, load_roster
+
+    source_dir, dest_dir = Path(source_dir), Path(dest_dir)
+    students = load_roster(roster)
+    master, secret_path = obtain_secret(
+        secret, lambda text: print(text.replace("lalib grade:", "lalib assign:", 1), file=sys.stderr))
+    said, written = [], 0
+    for path, text in expected_files(source_dir, dest_dir).items():
+        exercise = nbformat.reads(text, as_version=4)
+        aid = exercise.metadata.get("lalib", {}).get("assignment", path.stem)
+        if not has_variants(aid):
+            said.append(f"{path.name}: the same for everyone (its bank has no variants): hand out exercises/{path.name}")
+            continue
+        for sid in students.ids:
+            out = dest_dir / sid / path.name
+            mine = render(_variant_of(exercise, aid, sid, master, path.name))
+            out.parent.mkdir(parents=True, exist_ok=True)
+            if not out.exists() or out.read_text(encoding="utf-8") != mine:
+                out.write_text(mine, encoding="utf-8", newline="\n")
+            written += 1
+        said.append(f"{path.name}: one variant per student in {dest_dir}/<id>/{path.name} ({len(students.ids)} students)")
+    if not written:
+        raise ValueError(f"no exercise set in {source_dir} has variants, so a roster changes nothing")
+    said.append(f"variants drawn with the grading secret {secret_path}: grade with `lalib grade --roster {roster}` "
+                "and the same secret")
+    return said
+
+
+def _variant_of(exercise, aid: str, sid: str, master: int, name: str):
+    from lalib.grading.variants import student_notebook
+    return student_notebook(exercise, aid, sid, master, where=name)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``lalib assign`` options."""
     parser.add_argument("--check", action="store_true",
@@ -421,11 +482,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-key", action="store_true",
                         help="with --check, skip running the solutions against the answer key")
     parser.add_argument("--source", default="solutions", help="folder of solution notebooks (default: solutions)")
-    parser.add_argument("--dest", default="exercises", help="folder of exercise notebooks (default: exercises)")
+    parser.add_argument("--dest", default=None,
+                        help="folder of exercise notebooks (default: exercises; with --roster: exercises-by-student)")
+    parser.add_argument("--roster", metavar="CSV",
+                        help="write one notebook per student (DEST/<id>/NN-topic.ipynb) for each set with variants, "
+                             "its numbers drawn from the student id and the grading secret; the CSV has an id "
+                             "column naming students as their submissions do")
+    parser.add_argument("--secret", metavar="FILE",
+                        help="with --roster: the grading secret (default: $LALIB_GRADING_SECRET, else "
+                             "~/.config/lalib/grading-secret.json); grade with the same one")
 
 
 def main(args: argparse.Namespace) -> int:
     """Run ``lalib assign``; the exit status is 0 when everything is (now) in sync."""
+    if getattr(args, "roster", None):
+        if args.check:
+            print("lalib assign: --check compares exercises/ only; give it without --roster")
+            return 2
+        from lalib.grading.store import SecretError
+        try:
+            lines = assign_roster(args.source, args.roster, args.dest or "exercises-by-student", args.secret)
+        except (FileNotFoundError, ValueError, SecretError, nbformat.ValidationError) as exc:
+            print(f"lalib assign: {exc}")
+            return 2
+        for line in lines:
+            print(line)
+        return 0
+    args.dest = args.dest or "exercises"
     try:
         problems = assign(args.source, args.dest, check=args.check, key=not getattr(args, "no_key", False))
     except (FileNotFoundError, SolutionRegionError, nbformat.ValidationError) as exc:

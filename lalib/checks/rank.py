@@ -8,18 +8,28 @@ notebook and fails when one of its answers does not pass this key).
 Every expected value is computed from the problem's own matrices with
 :mod:`lalib.linalg`, never typed by hand. ``questions(variant)`` builds the
 bank for one variant seed; ``variant=None`` is the book's fixed version.
+
+Per-student variants (``lalib assign --roster``): the matrix D of rank.1-2, the
+matrix B of rank.3-6, the shape and rank of rank.9 and the vector w of rank.10
+are drawn from the variant seed (:func:`parameters`); :data:`VARIANT_TEXT` says
+where those numbers stand in the exercise notebook, so ``lalib assign`` can
+write each student's own numbers there. A variant changes numbers only, never
+a question's kind, shape or answer variable: the grader encodes every answer
+the same way, then judges it against the student's own variant.
 """
 
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 
 import numpy as np
 
 from lalib import linalg
 from lalib.checks.questions import Array, Case, Choice, FreeText, Function, Number, Question, Subspace
 
-__all__ = ["questions", "DIAGONAL", "B", "EXPLORER", "elimination_cases", "eliminate", "FORBIDDEN"]
+__all__ = ["questions", "DIAGONAL", "B", "EXPLORER", "elimination_cases", "eliminate", "FORBIDDEN", "Parameters",
+           "parameters", "VARIANT_QUESTIONS", "VARIANT_TEXT", "variant_text"]
 
 # The lecture's two examples: a 6×6 diagonal matrix with four ones, and a 2×3 matrix whose
 # second row is twice the first.
@@ -256,16 +266,14 @@ def _nonzero(x: np.ndarray) -> str | None:
     return None
 
 
-def _in_null_space_of_B(x: np.ndarray) -> str | None:
-    # Scale-invariant: ||B x|| <= tol ||B|| ||x||, so neither a tiny nor a huge x changes the verdict.
-    residual = B @ x
-    if np.linalg.norm(residual) > 1e-9 * np.linalg.norm(B, 2) * np.linalg.norm(x):
-        return f"B @ x is not zero: largest entry {np.abs(residual).max():.3g}"
-    return None
-
-
-# rank.10: a 4×3 matrix of rank 2 whose column space contains w.
-_W = np.array([1.0, 0, 1, 0])
+def _in_null_space_of(B: np.ndarray):
+    def in_null_space(x: np.ndarray) -> str | None:
+        # Scale-invariant: ||B x|| <= tol ||B|| ||x||, so neither a tiny nor a huge x changes the verdict.
+        residual = B @ x
+        if np.linalg.norm(residual) > 1e-9 * np.linalg.norm(B, 2) * np.linalg.norm(x):
+            return f"B @ x is not zero: largest entry {np.abs(residual).max():.3g}"
+        return None
+    return in_null_space
 
 
 def _has_rank_2(M: np.ndarray) -> str | None:
@@ -273,10 +281,13 @@ def _has_rank_2(M: np.ndarray) -> str | None:
     return None if r == 2 else f"your matrix has rank {r}, not 2"
 
 
-def _contains_w(M: np.ndarray) -> str | None:
-    if not linalg.in_span(M, _W, tol=1e-9):
-        return "w = (1, 0, 1, 0) is not in the column space of your matrix"
-    return None
+def _contains(w: np.ndarray):
+    """rank.10: the column space of M must contain w."""
+    def contains_w(M: np.ndarray) -> str | None:
+        if not linalg.in_span(M, w, tol=1e-9):
+            return f"w = {_tuple(w)} is not in the column space of your matrix"
+        return None
+    return contains_w
 
 
 def _a3_nonzero(a3: np.ndarray) -> str | None:
@@ -296,13 +307,124 @@ def _a3_in_plane(a3: np.ndarray) -> str | None:
     return None
 
 
-def _four_subspaces(variant: int | None) -> tuple[int, int, int]:
-    """rank.9's shape and rank: 7×10 of rank 4 in the book, drawn from the variant otherwise."""
+def _tuple(v) -> str:
+    """A vector of whole numbers as the prompt writes it: ``(1, 0, 1, 0)``."""
+    return "(" + ", ".join(str(int(x)) for x in v) + ")"
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """The numbers of one variant of the set.
+
+    Attributes
+    ----------
+    diagonal : tuple of int
+        The diagonal of D (rank.1, rank.2): ones and zeros.
+    row, multiple : tuple of int, int
+        B's first row and the factor its second row is of it (rank.3 to rank.6).
+    shape, rank : (int, int), int
+        The matrix of rank.9.
+    w : tuple of int
+        The vector rank.10's column space must contain.
+    """
+
+    diagonal: tuple[int, ...]
+    row: tuple[int, int, int]
+    multiple: int
+    shape: tuple[int, int]
+    rank: int
+    w: tuple[int, int, int, int]
+
+    @property
+    def D(self) -> np.ndarray:
+        return np.diag(np.array(self.diagonal, dtype=float))
+
+    @property
+    def B(self) -> np.ndarray:
+        row = np.array(self.row, dtype=float)
+        return np.vstack([row, self.multiple * row])
+
+
+#: The book's numbers (``variant=None``).
+BOOK = Parameters(diagonal=(1, 1, 1, 1, 0, 0), row=(1, 2, 3), multiple=2, shape=(7, 10), rank=4, w=(1, 0, 1, 0))
+
+#: The questions whose answers depend on the variant. (rank.3 reads the variant's B too, but a matrix with a
+#: repeated row has rank 1 in every variant; the other questions are the same for everyone.)
+VARIANT_QUESTIONS = ("rank.1", "rank.2", "rank.4", "rank.5", "rank.6", "rank.9", "rank.10")
+
+
+def parameters(variant: int | None = None) -> Parameters:
+    """The numbers of one variant, drawn from its seed; None gives the book's.
+
+    Examples
+    --------
+    >>> parameters().shape, parameters().rank
+    ((7, 10), 4)
+    >>> parameters(5) == parameters(5)
+    True
+    """
     if variant is None:
-        return 7, 10, 4
+        return BOOK
+    if isinstance(variant, bool) or not isinstance(variant, (int, np.integer)) or variant < 0:
+        raise ValueError(f"variant must be a non-negative integer seed, got {variant!r}")
+    variant = int(variant)
+    # One generator per question group, so adding a group never changes another's numbers.
+    rng = np.random.default_rng([1, variant])
+    n = _size(rng, 5, 8)
+    k = _size(rng, 2, n - 2)
+    while 2 * k == n:  # rank and nullity equal would make the nullity a "mistake" for the rank
+        k = _size(rng, 2, n - 2)
+    diagonal = np.zeros(n, dtype=int)
+    diagonal[rng.choice(n, size=k, replace=False)] = 1
+    rng = np.random.default_rng([3, variant])
+    row = tuple(int(v) * int(s) for v, s in zip(rng.integers(1, 6, size=3), rng.choice([-1, 1], size=3)))
+    multiple = int(rng.choice([-3, -2, 2, 3, 4]))
     rng = np.random.default_rng([9, variant])
-    m, n = _size(rng, 4, 9), _size(rng, 4, 12)
-    return m, n, _size(rng, 1, min(m, n) - 1)
+    m, n9 = _size(rng, 4, 9), _size(rng, 4, 12)
+    r9 = _size(rng, 1, min(m, n9) - 1)
+    rng = np.random.default_rng([10, variant])
+    w = tuple(int(x) for x in rng.integers(-2, 3, size=4))
+    while sum(x != 0 for x in w) < 2:  # w spans a line that is not a coordinate axis
+        w = tuple(int(x) for x in rng.integers(-2, 3, size=4))
+    return Parameters(tuple(int(d) for d in diagonal), row, multiple, (m, n9), r9, w)
+
+
+def _latex_rows(M: np.ndarray, sep: str = "&", newline: str = "\\\\ ") -> str:
+    return newline.join(sep.join(str(int(x)) for x in row) for row in M)
+
+
+def _list(v) -> str:
+    return "[" + ", ".join(str(int(x)) for x in v) + "]"
+
+
+def variant_text(variant: int | None = None) -> dict[str, dict[str, str]]:
+    """Where a variant's numbers stand in the exercise notebook: cell id -> {piece: text}.
+
+    ``lalib assign --roster`` replaces, in each named cell, the text of every
+    piece for the book (``variant_text(None)``) by the same piece for the
+    student's variant; it fails, naming the cell, when the book's text is not
+    there (the notebook was edited without this table).
+
+    Examples
+    --------
+    >>> variant_text()["rank-3-answer"]["B"]
+    'B = np.array([[1, 2, 3], [2, 4, 6]])'
+    """
+    p = parameters(variant)
+    D, B = p.D, p.B
+    (m, n), r = p.shape, p.rank
+    return {
+        "rank-1-prompt": {"D": _latex_rows(D)},
+        "rank-1-answer": {"D": f"D = np.diag({_list(p.diagonal)})"},
+        "rank-3-prompt": {"B": "B = \\begin{bmatrix} " + _latex_rows(B, " & ", " \\\\ ") + " \\end{bmatrix}"},
+        "rank-3-answer": {"B": f"B = np.array([{_list(B[0])}, {_list(B[1])}])"},
+        "rank-9-prompt": {"shape": f"${m} \\times {n}$ and has rank {r}"},
+        "rank-10-prompt": {"w": f"$w = {_tuple(p.w)}$"},
+    }
+
+
+#: The cells :func:`variant_text` rewrites (its keys).
+VARIANT_TEXT = tuple(variant_text(None))
 
 
 def questions(variant: int | None = None) -> tuple[Question, ...]:
@@ -324,18 +446,22 @@ def questions(variant: int | None = None) -> tuple[Question, ...]:
     >>> questions()[8].expected
     [4, 4, 6, 3]
     """
-    m, n, r = _four_subspaces(variant)
+    p = parameters(variant)
+    D, B = p.D, p.B
+    (m, n), r = p.shape, p.rank
+    columns = D.shape[1]
     return (
-        Number("rank.1", variable="rank_D", expected=linalg.rank(DIAGONAL), name="the rank of D", integer=True,
-               mistakes={6: "6 is the number of columns of D; the rank counts only the independent ones",
-                         2: "the rank counts the independent columns, not the zero ones"}),
-        Number("rank.2", variable="nullity_D", expected=linalg.nullity(DIAGONAL), name="the nullity of D",
+        Number("rank.1", variable="rank_D", expected=linalg.rank(D), name="the rank of D", integer=True,
+               mistakes={columns: f"{columns} is the number of columns of D; the rank counts only the independent "
+                                  "ones",
+                         linalg.nullity(D): "the rank counts the independent columns, not the zero ones"}),
+        Number("rank.2", variable="nullity_D", expected=linalg.nullity(D), name="the nullity of D",
                integer=True),
         Number("rank.3", variable="rank_B", expected=linalg.rank(B), name="the rank of B", integer=True,
                mistakes={2: "B has 2 rows, but is the second one new information?",
                          3: "B has 3 columns, but the rank can never exceed the number of rows"}),
         Subspace("rank.4", variable="column_basis", basis=linalg.column_space(B), name="the column space of B"),
-        Array("rank.5", variable="x", shape=(3,), conditions=(_nonzero, _in_null_space_of_B)),
+        Array("rank.5", variable="x", shape=(3,), conditions=(_nonzero, _in_null_space_of(B))),
         Subspace("rank.6", variable="null_basis", basis=linalg.null_space(B), name="the null space of B",
                  matrix=B, matrix_name="B"),
         Choice("rank.7", variable="independent",
@@ -356,7 +482,7 @@ def questions(variant: int | None = None) -> tuple[Question, ...]:
         Array("rank.9", variable="dims", shape=(4,), expected=[r, r, n - r, m - r], integer=True,
               labels=["the column space's dimension", "the row space's dimension",
                       "the null space's dimension", "the left null space's dimension"]),
-        Array("rank.10", variable="M", shape=(4, 3), conditions=(_has_rank_2, _contains_w)),
+        Array("rank.10", variable="M", shape=(4, 3), conditions=(_has_rank_2, _contains(np.array(p.w, dtype=float)))),
         Function("rank.11", points=3, variable="rank_by_elimination", function_name="rank_by_elimination",
                  make_cases=elimination_cases, reference=_reference_rank, output="int", forbidden=FORBIDDEN,
                  diagnoses=_ELIMINATION_BUGS),

@@ -35,6 +35,8 @@ from lalib.grading.sandbox import (NO_SANDBOX, SANDBOX_CHOICES, Limits, RunResul
 from lalib.grading.scoring import STATUSES, Graded, QuestionResult, clean_text, decode, parse_lines, score, seeds_for
 from lalib.grading.store import Store, bank_hash, obtain_secret
 from lalib.grading.submissions import DEFAULT_ID_PATTERN, Submission, collect
+from lalib.grading import shards, similarity
+from lalib.grading.variants import ClassVariants
 
 __all__ = ["grade", "load_results", "Limits", "Graded", "GRADER_ERROR", "add_arguments", "main"]
 
@@ -82,8 +84,12 @@ def _screened(qid: str, code: str) -> str | None:
 
 
 def _assemble(sub: Submission, assignment: Assignment, record: dict, missing: dict, notes: list,
-              seeds: dict, code: str = "") -> Graded:
-    """Step 5: judge a run's stored answers afresh; the grader alone decides the status."""
+              seeds: dict, code: str = "", variant: int | None = None, off_roster: dict | None = None) -> Graded:
+    """Step 5: judge a run's stored answers afresh; the grader alone decides the status.
+
+    ``variant`` is the student's own variant seed, recomputed from the roster (never the notebook's);
+    ``off_roster`` gives the reason each parametric question of a student not on the roster is not graded.
+    """
     notes = [clean_text(n, 1000) for n in notes]
     if record.get("grader_error"):
         questions = {qid: asdict(QuestionResult(qid, None, question(qid).points, "unanswered",
@@ -107,13 +113,13 @@ def _assemble(sub: Submission, assignment: Assignment, record: dict, missing: di
         not_reached = f"not graded: the notebook stopped ({outcome}) before this check ran"
     questions = {}
     for qid in assignment.ids:
-        reason = _screened(qid, code) if code else None
+        reason = (_screened(qid, code) if code else None) or (off_roster or {}).get(qid)
         if reason:
             questions[qid] = asdict(QuestionResult(qid, 0.0, question(qid).points, "failed", reason))
             continue
         data = decode(answers[qid]) if qid in answers else None
         questions[qid] = asdict(score(qid, data, seeds[qid], missing.get(qid, ""),
-                                      "" if qid in answers else not_reached))
+                                      "" if qid in answers else not_reached, variant=variant))
     if end.get("more_errors"):
         notes.append(f"{end['more_errors']} more cells raised an error; only the first {len(errors)} are listed")
     return Graded(sub.student, sub.name, sub.sha256, assignment.id, status, detail, questions, errors, notes,
@@ -156,7 +162,9 @@ def _run_all(todo: list, limits: Limits, workers: int, sandboxed: bool, on_resul
 def grade(submissions: str | Path, out: str | Path, assignment: str | None = None, seed: int | None = None,
           workers: int | None = None, limits: Limits | None = None, id_pattern: str = DEFAULT_ID_PATTERN,
           exercises: str | Path | None = None, sandboxed: bool | None = None, progress: bool = True,
-          secret: str | Path | None = None) -> list[Graded]:
+          secret: str | Path | None = None, roster: str | Path | None = None,
+          shard: tuple[int, int] | None = None, similar: bool = False,
+          similarity_threshold: float = similarity.THRESHOLD) -> list[Graded]:
     """Grade every notebook in ``submissions`` into the folder ``out``.
 
     Parameters
@@ -186,6 +194,15 @@ def grade(submissions: str | Path, out: str | Path, assignment: str | None = Non
         The instructor's grading-secret file (default ``$LALIB_GRADING_SECRET``, else
         ``~/.config/lalib/grading-secret.json``), created with a loud message when missing.
         Shards of one class must share it.
+    roster : path, optional
+        The class roster given to ``lalib assign --roster``: each student's parametric questions are
+        judged against their own variant, recomputed from the roster and ``secret`` (:mod:`.variants`).
+    shard : (int, int), optional
+        ``(K, N)``: grade only the students of shard K of N (:mod:`.shards`); merge with :func:`shards.merge`.
+    similar : bool
+        Compare answers question by question and with the model solutions (:mod:`.similarity`).
+    similarity_threshold : float
+        The share of an answer's fingerprints another must hold to be listed.
 
     Returns
     -------
@@ -227,7 +244,9 @@ def grade(submissions: str | Path, out: str | Path, assignment: str | None = Non
 
     # Steps 1-3: collect, read, skip running what has run the same way before.
     everything = collect(submissions, id_pattern)
-    subs = [s for s in everything if not s.superseded_by]
+    subs = shards.select([s for s in everything if not s.superseded_by], shard)  # all of them without a shard
+    variants = ClassVariants(roster, secret) if roster else None  # read before any run: a bad roster fails at once
+    regions: dict = {}
     superseded = [f"{s.name}: superseded by the same student's later submission {s.superseded_by}"
                   for s in everything if s.superseded_by]
     results: dict[int, Graded] = {}
@@ -255,6 +274,10 @@ def grade(submissions: str | Path, out: str | Path, assignment: str | None = Non
         key = store.key(sub.sha256, {**base, "bank": bank_of(a), "assignment": a.id, "exercise": a.digest})
         item = {"i": i, "sub": sub, "a": a, "job": job, "missing": missing, "notes": notes, "seeds": seeds,
                 "key": key, "code": code}
+        if variants is not None:
+            item.update(variants.plan(sub.student, a.id, a.ids, nb, notes))
+        if similar:
+            regions[sub.student] = [a.id, similarity.answer_regions(nb, a.ids)]
         cached = store.get(key)
         if _usable(cached):
             results[i] = _judge(item, cached)
@@ -294,18 +317,33 @@ def grade(submissions: str | Path, out: str | Path, assignment: str | None = Non
     question_ids = _question_ids(graded)
     for line in superseded:
         print(f"lalib grade: not graded: {line}", file=sys.stderr)
+    for line in variants.report() if variants is not None else []:
+        print(f"lalib grade: {line}", file=sys.stderr)
+    if similar:
+        folder = Path(exercises) if exercises else None
+        for line in similarity.run(out, regions, {aid: (a, folder or _exercises_folder()) for aid, a in cache.items()},
+                                   similarity_threshold):
+            print(f"lalib grade: {line}", file=sys.stderr)
+    else:
+        similarity.clear(out)
     for line in write_reports(out, graded, question_ids, store, superseded=superseded):
         print(f"lalib grade: {line}", file=sys.stderr)
     store.save_last_run({"question_ids": question_ids, "results": [g.to_json() for g in graded],
-                         "superseded": superseded})
+                         "superseded": superseded,
+                         **({"shard": shards.shard_note(shard, everything, len(graded))} if shard else {})})
     return graded
+
+
+def _exercises_folder() -> Path:
+    from lalib.grading.notebook import default_exercises
+    return default_exercises()
 
 
 def _judge(item: dict, record: dict) -> Graded:
     """Step 5 for one submission; a fault in the grader's own code is a grader error, never a score."""
     try:
         return _assemble(item["sub"], item["a"], record, item["missing"], item["notes"], item["seeds"],
-                         item["code"])
+                         item["code"], item.get("variant"), item.get("off_roster"))
     except Exception as exc:  # noqa: BLE001
         failed = {"grader_error": f"the grader failed judging this notebook: {type(exc).__name__}: {exc}"}
         return _assemble(item["sub"], item["a"], failed, {}, item["notes"], item["seeds"])
@@ -348,6 +386,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="instead of grading: merge the instructor's scores from a filled-in "
                              "free_response.csv into --out/grades.csv")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--roster", metavar="CSV",
+                        help="the roster given to `lalib assign --roster`: judge each student's parametric questions "
+                             "against their own variant, recomputed from the roster and the grading secret")
+    parser.add_argument("--similarity", action="store_true",
+                        help="compare answers question by question (and with the model solutions): similarity.csv "
+                             "and a section of summary.html with the matching code side by side")
+    parser.add_argument("--similarity-threshold", type=float, default=similarity.THRESHOLD, metavar="SHARE",
+                        help="list a pair when this share of one answer's fingerprints is in the other "
+                             "(default %(default)s)")
+    parser.add_argument("--shard", metavar="K/N",
+                        help="grade only shard K of N (1 to N) of the class, split by a stable hash of the student; "
+                             "combine the shards with --merge")
+    parser.add_argument("--merge", nargs="+", metavar="SHARD_OUT",
+                        help="instead of grading: merge the output folders of all N shards into --out")
     parser.add_argument("--sandbox", choices=SANDBOX_CHOICES, default="bwrap",
                         help="bwrap (default): each notebook in a bubblewrap sandbox, and no grading where it cannot "
                              "run; none: where user namespaces are off (Docker, Gradescope, unprivileged pods), "
@@ -363,6 +415,12 @@ def main(args: argparse.Namespace) -> int:
                 print(f"lalib grade: {line}", file=sys.stderr)
             print(f"merged free-response scores into {Path(args.out) / 'grades.csv'}")
             return 1 if problems else 0
+        if getattr(args, "merge", None):
+            graded, said = shards.merge(args.merge, args.out)
+            for line in said:
+                print(f"lalib grade: {line}", file=sys.stderr)
+            print(f"merged {len(args.merge)} shards: {len(graded)} submissions in {Path(args.out) / 'grades.csv'}")
+            return 0
         if not args.submissions:
             print("lalib grade: give SUBMISSIONS (a folder or a zip), or --merge-free-response FILE",
                   file=sys.stderr)
@@ -370,7 +428,10 @@ def main(args: argparse.Namespace) -> int:
         limits = Limits(timeout=args.timeout, cell_timeout=args.cell_timeout, memory_mb=args.memory)
         graded = grade(args.submissions, args.out, assignment=args.assignment, seed=args.seed,
                        workers=args.workers, limits=limits, id_pattern=args.id_pattern, exercises=args.exercises,
-                       progress=not args.no_progress, secret=args.secret,
+                       progress=not args.no_progress, secret=args.secret, roster=getattr(args, "roster", None),
+                       shard=shards.parse_shard(args.shard) if getattr(args, "shard", None) else None,
+                       similar=getattr(args, "similarity", False),
+                       similarity_threshold=getattr(args, "similarity_threshold", similarity.THRESHOLD),
                        sandboxed=False if getattr(args, "sandbox", None) == NO_SANDBOX else None)
     except (FileNotFoundError, ValueError, SandboxError) as exc:
         print(f"lalib grade: {exc}", file=sys.stderr)

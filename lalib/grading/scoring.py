@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from lalib.checks import judge_data, question
+from lalib.checks import question
 from lalib.checks.questions import PASSED, RECORDED, UNANSWERED, Verdict
 
 __all__ = ["QuestionResult", "Graded", "STATUSES", "expected_seed", "seeds_for", "parse_lines", "decode",
@@ -254,9 +254,9 @@ def decode(data):
         return {"status": "invalid", "message": MALFORMED}
 
 
-def validate(qid: str, data, seed: int | None = None) -> Verdict | None:
+def validate(qid: str, data, seed: int | None = None, variant: int | None = None) -> Verdict | None:
     """None when ``data`` has exactly the shape ``qid``'s kind encodes, else the zero verdict (the kind decides)."""
-    return question(qid).validate(data, seed)
+    return question(qid, variant).validate(data, seed)
 
 
 def _fingerprint(data) -> str:
@@ -270,8 +270,12 @@ def _fingerprint(data) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def score(qid: str, data, seed: int | None, missing_reason: str = "", not_reached: str = "") -> QuestionResult:
+def score(qid: str, data, seed: int | None, missing_reason: str = "", not_reached: str = "",
+          variant: int | None = None) -> QuestionResult:
     """Judge one question's data (see :func:`decode`); any surprise is a zero with a reason.
+
+    ``variant`` is the student's own variant seed (the grader's, never the notebook's): the answer is
+    judged against that variant's numbers.
 
     Examples
     --------
@@ -280,15 +284,15 @@ def score(qid: str, data, seed: int | None, missing_reason: str = "", not_reache
     >>> score("rank.1", {"status": "answered", "value": [[[]]]}, None).message
     'the answer record is malformed'
     """
-    q = question(qid)
+    q = question(qid, variant)
     if missing_reason:
         return QuestionResult(qid, 0.0, q.points, "failed", missing_reason)
     if data is None and not_reached:
         return QuestionResult(qid, 0.0, q.points, UNANSWERED, not_reached)
     try:
-        verdict = validate(qid, data, seed)
+        verdict = q.validate(data, seed)
         if verdict is None:
-            verdict = judge_data(qid, data, reveal_expected=False)
+            verdict = q.judge(data, reveal_expected=False)
         points = q.points if verdict.status == PASSED else None if verdict.status == RECORDED else 0.0
         text = data["value"] if q.kind == "free-text" and verdict.status == RECORDED else ""
         return QuestionResult(qid, points, q.points, verdict.status, clean_text(verdict.message, 2000),
