@@ -43,6 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
                             description=grading.__doc__.splitlines()[0])
     grading.add_arguments(p)
     p.set_defaults(run=grading.main)
+
+    from lalib.grading import exports
+    p = commands.add_parser("export", help="hand grades to an LMS: a Gradescope autograder, Canvas or Moodle CSVs",
+                            description=exports.__doc__.splitlines()[0])
+    exports.add_arguments(p)
+    p.set_defaults(run=exports.main)
     return parser
 
 
