@@ -272,24 +272,28 @@ def test_als_never_increases_its_loss(synthetic, reg, implicit):
     assert np.all(np.diff(loss) <= 1e-9 * np.abs(loss[:-1]))
 
 
-def test_vb_half_step_matches_per_row_reference():
-    """Posterior of each row from its own expected Gram matrix, and the expected squared error."""
-    from lalib.recsys.als import _vb_rows
+@pytest.mark.parametrize("fold", [False, True])
+def test_vb_half_step_matches_per_row_reference(fold, monkeypatch):
+    """Posterior of each row from its own expected Gram matrix, the expected squared error, and the
+    moments handed to the other side (per-column sums when folded, a per-row table when not); in row
+    blocks of two, so the block boundaries are crossed."""
+    from lalib.recsys import als
+    from lalib.recsys.als import _moments, _vb_rows
+    from lalib.recsys.compact import RatingRows
 
+    monkeypatch.setattr(als, "_GRAM_BUDGET", 2 * 9)  # d = 3: two rows per block
     rng = np.random.default_rng(0)
     n_rows, n_cols, k = 5, 7, 2
     dense = np.where(rng.random((n_rows, n_cols)) < 0.7, rng.normal(size=(n_rows, n_cols)), 0.0)
     dense[:, 0] = 0.5  # every row has an entry
-    R = sp.csr_array(dense)
-    C = R.copy()
-    C.data[:] = 1.0
     other = rng.normal(size=(n_cols, k + 1))
     L = rng.normal(size=(n_cols, k + 1, k + 1)) * 0.3
     cov = L @ L.transpose(0, 2, 1)
     tau, m = 1.7, rng.normal(size=k + 1)
     prec = np.eye(k + 1) * 2 + 0.1
-    X, S, sse = _vb_rows(C, R, other, cov, tau, m, prec, float(np.sum(dense**2)))
-    ref_sse = 0.0
+    step = _vb_rows(RatingRows.from_scipy(sp.csr_array(dense)), other, tau, m, prec, float(np.sum(dense**2)),
+                    other_moments=_moments(other, cov), fold=fold)
+    ref_sse, S_all = 0.0, []
     for r in range(n_rows):
         cols = np.flatnonzero(dense[r])
         A, rhs = prec.copy(), prec @ m
@@ -300,8 +304,8 @@ def test_vb_half_step_matches_per_row_reference():
             Ebf = other[c, k] * f + np.r_[cov[c, :k, k], 0.0]
             A += tau * Eff
             rhs += tau * (dense[r, c] * f - Ebf)
-        assert np.allclose(S[r], np.linalg.inv(A))
-        assert np.allclose(X[r], np.linalg.solve(A, rhs))
+        S_all.append(np.linalg.inv(A))
+        assert np.allclose(step.X[r], np.linalg.solve(A, rhs))
         # E[(r - b_c - x . f_c)^2] over both posteriors, term by term
         for c in cols:
             f = np.r_[other[c, :k], 1.0]
@@ -309,10 +313,18 @@ def test_vb_half_step_matches_per_row_reference():
             Eff[:k, :k] += cov[c, :k, :k]
             Ebf = other[c, k] * f + np.r_[cov[c, :k, k], 0.0]
             Eb2 = other[c, k] ** 2 + cov[c, k, k]
-            Es = other[c, k] + X[r] @ f
-            Es2 = Eb2 + 2 * X[r] @ Ebf + np.trace((np.outer(X[r], X[r]) + S[r]) @ Eff)
+            Es = other[c, k] + step.X[r] @ f
+            Es2 = Eb2 + 2 * step.X[r] @ Ebf + np.trace((np.outer(step.X[r], step.X[r]) + S_all[r]) @ Eff)
             ref_sse += dense[r, c] ** 2 - 2 * dense[r, c] * Es + Es2
-    assert sse == pytest.approx(ref_sse)
+    S_all = np.array(S_all)
+    assert step.sse == pytest.approx(ref_sse)
+    assert np.allclose(step.S_sum, S_all.sum(axis=0))
+    assert step.logdet_S == pytest.approx(np.linalg.slogdet(S_all)[1].sum())
+    own = _moments(step.X, S_all)  # this side's moments, row by row
+    if fold:
+        assert np.allclose(step.moments, (dense != 0).T.astype(float) @ own)
+    else:
+        assert np.allclose(step.moments, own)
 
 
 @FAST
@@ -344,7 +356,7 @@ def test_implicit_prior_step_matches_dense_weighted_ridge():
     S = np.tile(np.eye(d) * 0.1, (n, 1, 1))
     L = rng.normal(size=(d, d))
     prec = L @ L.T + np.eye(d)
-    m, W, new_prec, means = _vb_prior_implicit(X, S, F, np.zeros((n_cols, d)), prec, reg, rtol=1e-12)
+    m, W, new_prec, means = _vb_prior_implicit(X, S.sum(axis=0), F, np.zeros((n_cols, d)), prec, reg, rtol=1e-12)
     # dense reference: vec(W) and m from the normal equations of the weighted ridge
     Fd = F.toarray()
     design = np.hstack([Fd, np.ones((n, 1))])

@@ -14,11 +14,15 @@ regularized squared error
         + reg (|P|^2 + |Q|^2) + reg_bias (|b_user|^2 + |b_item|^2)
 
 three ways: alternating least squares (each half-step is one small ridge
-regression per user, solved for all users at once), stochastic gradient
-descent (Funk-SVD) and PyTorch autograd. The default, ``reg="auto"``, keeps
-ALS's batched ridge regressions but learns how much to shrink, and toward
-what, from the data (variational Bayes); on MovieLens 100K that is the
+regression per user, solved for a block of users at once), stochastic
+gradient descent (Funk-SVD) and PyTorch autograd. The default, ``reg="auto"``,
+keeps ALS's batched ridge regressions but learns how much to shrink, and
+toward what, from the data (variational Bayes); on MovieLens 100K that is the
 difference between RMSE 0.91 and 0.89 (see ``benchmarks/recsys.md``).
+
+Everything is built to run at Netflix's size on one ordinary machine: 100
+million ratings are generated in chunks and fitted with compact arrays and
+blocked solves (``benchmarks/netflix.md`` has the times and memory).
 
 The package, one submodule per idea (every public name is importable from
 ``lalib.recsys``):
@@ -26,25 +30,36 @@ The package, one submodule per idea (every public name is importable from
 =============================== ===============================================
 submodule                       what it holds
 =============================== ===============================================
-:mod:`.data`                    ``IdMap``, ``Ratings``, ``ratings_matrix``, the
-                                splits (``random_split``, ``per_user_split``,
-                                ``kfold``) and ``make_netflix_like``
+:mod:`.ids`                     ``IdMap``: raw ids to rows and columns
+:mod:`.data`                    ``Ratings``, ``ratings_matrix`` and the splits
+                                (``random_split``, ``per_user_split``, ``kfold``)
+:mod:`.synthetic`               ``make_netflix_like``, generated in chunks
+:mod:`.compact`                 the compact CSR arrays the models fit on, built
+                                by a counting sort and read in row blocks
 :mod:`.metrics`                 ``rmse``, ``mae`` and the top-n ranking rule
 :mod:`.baselines`               ``GlobalMean``, ``BiasBaseline``
-:mod:`.als`                     ``als_step`` and the batched ridge and
+:mod:`.als`                     ``als_step`` and the blocked ridge and
                                 variational-Bayes kernels behind ALS
+:mod:`.sgd`                     Funk-SVD epochs for ``method="sgd"``
+:mod:`.torch_model`             Adam through PyTorch for ``method="torch"``
 :mod:`.factorization`           ``MatrixFactorization`` (ALS, SGD, torch),
                                 with ``recommend`` and ``similar_items``
+:mod:`.teaching`                page-sized versions for chapter 10: one
+                                half-step as ridge regressions, ALS on a small
+                                grid, folding in a new user, precision at k
 =============================== ===============================================
 """
 
 from __future__ import annotations
 
-from lalib.recsys import als, baselines, data, factorization, metrics
+from lalib.recsys import als, baselines, compact, data, factorization, ids, metrics, sgd, synthetic, torch_model
 from lalib.recsys.als import *  # noqa: F401,F403
 from lalib.recsys.baselines import *  # noqa: F401,F403
 from lalib.recsys.data import *  # noqa: F401,F403
 from lalib.recsys.factorization import *  # noqa: F401,F403
+from lalib.recsys.ids import *  # noqa: F401,F403
 from lalib.recsys.metrics import *  # noqa: F401,F403
+from lalib.recsys.synthetic import *  # noqa: F401,F403
 
-__all__ = [*data.__all__, *metrics.__all__, *baselines.__all__, *factorization.__all__, *als.__all__]
+__all__ = [*ids.__all__, *data.__all__, *synthetic.__all__, *metrics.__all__, *baselines.__all__,
+           *factorization.__all__, *als.__all__]

@@ -1,124 +1,213 @@
-"""The alternating-least-squares kernel: every user's (or item's) small ridge regression in one batch.
+"""The alternating-least-squares kernels: every user's (or item's) small ridge regression, solved in batches.
 
-:func:`als_step` is the public half-step; the private helpers batch the Gram
-matrices (:func:`_solve_rows`), add the variational-Bayes uncertainty
-(:func:`_vb_rows`, :func:`_vb_prior`, :func:`_vb_prior_implicit`) and solve
-shifted systems by conjugate gradients (:func:`_shifted_cg`).
+:func:`als_step` is the public half-step. Behind it, :func:`_ridge_rows`
+(fixed penalty) and :func:`_vb_rows` (variational Bayes) read the ratings
+one row block at a time (:meth:`lalib.recsys.compact.RatingRows.chunks`):
+each block's Gram matrices come out of one sparse product with the other
+side's per-column moments and go into one batched solve, so memory holds one
+block of ``d x d`` matrices (``_GRAM_BUDGET`` floats), never one per user.
+Variational Bayes also needs each row's posterior covariance on the *other*
+half-step; instead of keeping 480,189 of them, each block's covariances are
+folded straight into the other side's per-column sums (``fold=True``).
+:func:`_vb_prior`, :func:`_vb_prior_implicit` and :func:`_kl_to_prior` are
+the M-step and the bound; :func:`_shifted_cg` solves shifted systems by
+conjugate gradients.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import scipy.sparse as sp
 
+from lalib.recsys.compact import RatingRows
+
 __all__ = ["als_step"]
 
-# Floats per chunk of stacked Gram matrices: bounds memory on Netflix-sized data.
+# Floats per block of stacked Gram matrices: bounds memory on Netflix-sized data (32 MB).
 _GRAM_BUDGET = 1 << 22
 
 
-def _solve_rows(C: sp.csr_array, moments: np.ndarray, rhs: np.ndarray, penalty: np.ndarray,
-                posterior: bool = False):
-    """Solve every row's system ``(sum_c moments[c] + penalty) x_r = rhs[r]`` at once.
+def _rows_per_chunk(d: int) -> int:
+    return max(1, _GRAM_BUDGET // (d * d))
 
-    The sum runs over the columns ``c`` where row ``r`` of the 0/1 pattern ``C``
-    has an entry, so all rows' Gram matrices come out of one sparse product
-    ``C @ moments`` (``moments`` holds each column's d x d matrix flattened),
-    followed by one batched solve; rows go in chunks to bound memory.
 
-    With ``posterior``, also return each row's inverse matrix (a posterior
-    covariance) and ``sum_r trace((x_r x_r^T + inverse_r) gram_r)``.
-    """
-    n_rows, d = C.shape[0], rhs.shape[1]
-    X = np.zeros((n_rows, d))
-    S = np.zeros((n_rows, d, d)) if posterior else None
-    quad = 0.0
+def _stack(upper: np.ndarray, d: int) -> np.ndarray:
+    """Symmetric (n, d, d) matrices from their upper triangles, as ``np.triu_indices(d)`` orders them."""
     row, col = np.triu_indices(d)
-    upper_moments = moments[:, row * d + col]  # the matrices are symmetric: sum their upper triangles
-    step = max(1, _GRAM_BUDGET // (d * d))
-    for start in range(0, n_rows, step):
-        stop = min(start + step, n_rows)
-        upper = C[start:stop] @ upper_moments
-        gram = np.empty((stop - start, d, d))
-        gram[:, row, col] = upper
-        gram[:, col, row] = upper
-        A = gram + penalty
-        b = rhs[start:stop, :, None]
-        if posterior:
-            S[start:stop] = inv = np.linalg.inv(A)
-            x = X[start:stop] = (inv @ b)[..., 0]
-            quad += float(np.einsum("nij,nji->", x[:, :, None] * x[:, None, :] + inv, gram))
-            continue
-        try:
-            X[start:stop] = np.linalg.solve(A, b)[..., 0]
-        except np.linalg.LinAlgError:  # reg = 0 with too few ratings: take the minimum-norm solution
-            X[start:stop] = (np.linalg.pinv(A, hermitian=True) @ b)[..., 0]
-    return (X, S, quad) if posterior else X
+    out = np.empty((len(upper), d, d))
+    out[:, row, col] = upper
+    out[:, col, row] = upper
+    return out
 
 
-def _outer(F: np.ndarray) -> np.ndarray:
-    """Each row's outer product with itself, flattened: shape (n, d*d)."""
-    return (F[:, :, None] * F[:, None, :]).reshape(len(F), -1)
+def _solve(A: np.ndarray, b: np.ndarray) -> np.ndarray:
+    try:
+        return np.linalg.solve(A, b[..., None])[..., 0]
+    except np.linalg.LinAlgError:  # reg = 0 with too few ratings: take the minimum-norm solution
+        return (np.linalg.pinv(A, hermitian=True) @ b[..., None])[..., 0]
 
 
-def _ridge_rows(C: sp.csr_array, R: sp.csr_array, F: np.ndarray, other_bias: np.ndarray,
-                penalty: np.ndarray) -> np.ndarray:
-    """Every row's ridge regression: ``min_x sum_c (R[r, c] - other_bias[c] - F[c] . x)^2 + sum_j penalty_j x_j^2``."""
-    rhs = R @ F - C @ (other_bias[:, None] * F)
-    return _solve_rows(C, _outer(F), rhs, np.diag(penalty))
+def _ridge_rows(rows: RatingRows, F: np.ndarray, other_bias: np.ndarray, penalty: np.ndarray) -> np.ndarray:
+    """Every row's ridge regression ``min_x sum_c (R[r, c] - other_bias[c] - F[c] . x)^2 + sum_j penalty_j x_j^2``.
 
-
-def _vb_rows(C: sp.csr_array, R: sp.csr_array, other: np.ndarray, other_cov: np.ndarray,
-             tau: float, prior_mean: np.ndarray, prior_prec: np.ndarray, r_sq: float):
-    """Variational-Bayes half-step: the Gaussian posterior of every row's ``x = [p, b]``.
-
-    The other side's vectors ``[q, b]`` are uncertain (means ``other``,
-    covariances ``other_cov``), so each row's ridge system uses the *expected*
-    Gram matrix ``sum E[f f^T]`` with ``f = [q, 1]``: the plain Gram matrix
-    plus the other side's covariances. The prior ``N(prior_mean, prior_prec^-1)``
-    replaces the fixed ridge; ``prior_mean`` may be one mean per row. Also
-    returns the expected squared error of all ratings under the new posterior.
+    The sum runs over the columns ``c`` row ``r`` rated, so a block's Gram
+    matrices are one sparse product ``C @ moments`` (``moments`` holds each
+    column's ``F[c] F[c]^T``, upper triangle only) and one batched solve.
     """
-    n, d = other.shape
+    d = F.shape[1]
+    row, col = np.triu_indices(d)
+    moments = F[:, row] * F[:, col]
+    bF = other_bias[:, None] * F
+    P = np.diag(penalty)
+    X = np.zeros((rows.n_rows, d))
+    for start, stop, R, C in rows.chunks(_rows_per_chunk(d)):
+        X[start:stop] = _solve(_stack(C @ moments, d) + P, R @ F - C @ bF)
+    return X
+
+
+def _moments(X: np.ndarray, S: np.ndarray) -> np.ndarray:
+    """Each row's ``[upper(E[f f^T]), E[b f], E[b^2]]`` when ``x = [p, b] ~ N(X, S)`` and ``f = [p, 1]``.
+
+    What the other side's ridge systems need from this side: their expected
+    Gram matrix, the expected bias times features, the expected squared bias.
+    """
+    n, d = X.shape
     k = d - 1
-    f = np.hstack([other[:, :k], np.ones((n, 1))])           # E[f]
-    ff = f[:, :, None] * f[:, None, :]
-    ff[:, :k, :k] += other_cov[:, :k, :k]                     # E[f f^T]
+    row, col = np.triu_indices(d)
+    f = np.hstack([X[:, :k], np.ones((n, 1))])
+    eff = f[:, row] * f[:, col]
+    inner = col < k  # the constant 1 in f has no variance
+    eff[:, inner] += S[:, row[inner], col[inner]]
+    b = X[:, k]
+    ebf = b[:, None] * f
+    ebf[:, :k] += S[:, :k, k]
+    return np.hstack([eff, ebf, (b * b + S[:, k, k])[:, None]])
+
+
+@dataclass
+class _HalfStep:
+    X: np.ndarray          # posterior means, one row per row
+    S_sum: np.ndarray      # sum of the posterior covariances (d, d)
+    logdet_S: float        # sum of their log-determinants
+    sse: float             # expected squared error of all ratings under both posteriors
+    moments: np.ndarray    # folded per-column sums (fold=True) or this side's own moments table
+
+
+def _vb_rows(rows: RatingRows, other: np.ndarray, tau: float, prior_mean: np.ndarray, prior_prec: np.ndarray,
+             r_sq: float, *, other_moments: np.ndarray | None = None, row_sums: np.ndarray | None = None,
+             fold: bool = False) -> _HalfStep:
+    """Variational-Bayes half-step: the Gaussian posterior ``N(x_r, S_r)`` of every row's ``x = [p, b]``.
+
+    The other side's vectors ``[q, b]`` are uncertain (means ``other``), so
+    each row's ridge system uses the *expected* Gram matrix ``sum E[f f^T]``
+    with ``f = [q, 1]``: the plain Gram matrix plus the other side's
+    covariances. It comes either from the other side's moments table
+    (``other_moments``, see :func:`_moments`: one sparse product per block) or
+    already summed per row (``row_sums``, folded by the previous half-step).
+    The prior ``N(prior_mean, prior_prec^-1)`` replaces the fixed ridge;
+    ``prior_mean`` may be one mean per row.
+
+    With ``fold``, each block's posterior moments are added into per-column
+    sums for the next half-step (the covariances ``S_r`` are dropped after
+    their block); without, this side's moments table is returned.
+    """
+    if (other_moments is None) == (row_sums is None):
+        raise ValueError("give exactly one of other_moments and row_sums")
+    d = other.shape[1]
+    k, nu = d - 1, d * (d + 1) // 2
+    row, col = np.triu_indices(d)
+    f = np.hstack([other[:, :k], np.ones((len(other), 1))])
     b = other[:, k]
-    bf = b[:, None] * f
-    bf[:, :k] += other_cov[:, :k, k]                          # E[b f]
-    rf, sum_bf = R @ f, C @ bf
-    rhs = tau * (rf - sum_bf) + prior_mean @ prior_prec  # prior_mean: (d,) or one per row
-    X, S, quad = _solve_rows(C, tau * ff.reshape(n, -1), rhs, prior_prec, posterior=True)
-    sse = (r_sq - 2 * (float((R @ b).sum()) + float(np.sum(X * rf)))
-           + float((C @ (b * b + other_cov[:, k, k])).sum()) + 2 * float(np.sum(X * sum_bf)) + quad / tau)
-    return X, S, sse
+    per_row_mean = prior_mean.ndim == 2
+    prior_term = None if per_row_mean else prior_mean @ prior_prec
+    X = np.zeros((rows.n_rows, d))
+    S_sum, logdet, cross = np.zeros((d, d)), 0.0, 0.0
+    out = np.zeros((rows.n_cols, nu + d + 1)) if fold else np.zeros((rows.n_rows, nu + d + 1))
+    for start, stop, R, C in rows.chunks(_rows_per_chunk(d)):
+        sums = C @ other_moments if row_sums is None else row_sums[start:stop]
+        gram = _stack(sums[:, :nu], d)
+        sum_bf, sum_b2 = sums[:, nu:nu + d], sums[:, -1]
+        rf = R @ f
+        rhs = tau * (rf - sum_bf) + (prior_mean[start:stop] @ prior_prec if per_row_mean else prior_term)
+        A = tau * gram + prior_prec
+        S = np.linalg.inv(A)
+        x = X[start:stop] = (S @ rhs[:, :, None])[..., 0]
+        S_sum += S.sum(axis=0)
+        logdet -= float(np.linalg.slogdet(A)[1].sum())
+        # Expected squared error, minus sum r^2: E[(r - b - x.f)^2] summed term by term.
+        quad = np.einsum("ni,nij,nj->", x, gram, x) + np.einsum("nij,nji->", S, gram)
+        cross += (-2 * (float((R @ b).sum()) + float(np.sum(x * rf))) + float(sum_b2.sum())
+                  + 2 * float(np.sum(x * sum_bf)) + float(quad))
+        mom = _moments(x, S)
+        if fold:
+            out += C.T @ mom
+        else:
+            out[start:stop] = mom
+    return _HalfStep(X, S_sum, logdet, r_sq + cross, out)
 
 
-def _vb_prior(X: np.ndarray, S: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _vb_prior(X: np.ndarray, S_sum: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The Gaussian prior that best explains the rows' posteriors (the M-step)."""
     m = X.mean(axis=0)
     D = X - m
-    cov = D.T @ D / len(X) + S.mean(axis=0)
+    cov = D.T @ D / len(X) + S_sum / len(X)
     return m, np.linalg.inv(cov)
 
 
-def _vb_prior_implicit(X: np.ndarray, S: np.ndarray, F: sp.csr_array, W: np.ndarray, prec: np.ndarray,
+class _RowNormalized:
+    """The 0/1 pattern with each row scaled to unit length, ``F = diag(n_r^-1/2) C``, as an operator.
+
+    ``F @ Z`` and ``F.T @ Y`` run block by block over the stored pattern, so
+    the scaled matrix (as large as the ratings) is never built.
+    """
+
+    def __init__(self, rows: RatingRows):
+        self.rows = rows
+        self.scale = 1.0 / np.sqrt(np.maximum(rows.counts(), 1))
+        self.shape = (rows.n_rows, rows.n_cols)
+
+    def __matmul__(self, Z: np.ndarray) -> np.ndarray:
+        out = np.empty((self.rows.n_rows, Z.shape[1]))
+        for start, stop, _, C in self.rows.chunks(self.rows.n_rows):
+            out[start:stop] = (C @ Z) * self.scale[start:stop, None]
+        return out
+
+    @property
+    def T(self) -> _Transposed:
+        return _Transposed(self)
+
+
+class _Transposed:
+    def __init__(self, F: _RowNormalized):
+        self.F = F
+
+    def __matmul__(self, Y: np.ndarray) -> np.ndarray:
+        Y2 = Y[:, None] if Y.ndim == 1 else Y
+        out = np.zeros((self.F.rows.n_cols, Y2.shape[1]))
+        for start, stop, _, C in self.F.rows.chunks(self.F.rows.n_rows):
+            out += C.T @ (Y2[start:stop] * self.F.scale[start:stop, None])
+        return out[:, 0] if Y.ndim == 1 else out
+
+
+def _vb_prior_implicit(X: np.ndarray, S_sum: np.ndarray, F, W: np.ndarray, prec: np.ndarray,
                        reg: float, rtol: float = 1e-3) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The M-step when each row's prior mean is ``m + W^T f_r``.
 
-    ``f_r`` (row r of ``F``) says which columns row r rated, so what a user
-    chose to rate shifts where their taste is expected to lie (the implicit
-    feedback of Koren's SVD++). ``W`` is a ridge regression (penalty
-    ``reg |W|^2``) of the posterior means on ``F``, weighted by the prior
-    precision: in its eigenbasis the columns decouple into shifted systems,
-    solved by conjugate gradients from the previous ``W`` to relative
-    residual ``rtol`` (any CG step from there lowers the objective, so EM
-    stays monotone; successive sweeps refine ``W``). Then ``m`` and the precision
-    are exact. Returns ``(m, W, precision, row_means)``.
+    ``f_r`` (row r of ``F``, a sparse matrix or :class:`_RowNormalized`) says
+    which columns row r rated, so what a user chose to rate shifts where
+    their taste is expected to lie (the implicit feedback of Koren's SVD++).
+    ``W`` is a ridge regression (penalty ``reg |W|^2``) of the posterior
+    means on ``F``, weighted by the prior precision: in its eigenbasis the
+    columns decouple into shifted systems, solved by conjugate gradients from
+    the previous ``W`` to relative residual ``rtol`` (any CG step from there
+    lowers the objective, so EM stays monotone; successive sweeps refine
+    ``W``). Then ``m`` and the precision are exact; ``S_sum`` is the sum of
+    the rows' posterior covariances. Returns ``(m, W, precision, row_means)``.
     """
     n = len(X)
-    f_mean = np.asarray(F.mean(axis=0)).ravel()
+    f_mean = (F.T @ np.ones(n)) / n
     ell, V = np.linalg.eigh(prec)
     T = (X - X.mean(axis=0)) @ V  # the intercept m is free: work with centered targets and features
 
@@ -132,7 +221,7 @@ def _vb_prior_implicit(X: np.ndarray, S: np.ndarray, F: sp.csr_array, W: np.ndar
     m = (X - row_means).mean(axis=0)
     row_means += m
     D = X - row_means
-    return m, W, np.linalg.inv(D.T @ D / n + S.mean(axis=0)), row_means
+    return m, W, np.linalg.inv(D.T @ D / n + S_sum / n), row_means
 
 
 def _shifted_cg(gram, B: np.ndarray, scales: np.ndarray, shifts: np.ndarray, Z: np.ndarray,
@@ -160,12 +249,11 @@ def _shifted_cg(gram, B: np.ndarray, scales: np.ndarray, shifts: np.ndarray, Z: 
     return Z
 
 
-def _kl_to_prior(X: np.ndarray, S: np.ndarray, m: np.ndarray, prec: np.ndarray) -> float:
-    """sum_r KL(N(X_r, S_r) || N(m_r, prec^-1)); ``m`` is one mean or one per row."""
+def _kl_to_prior(X: np.ndarray, S_sum: np.ndarray, logdet_S: float, m: np.ndarray, prec: np.ndarray) -> float:
+    """sum_r KL(N(X_r, S_r) || N(m_r, prec^-1)) from the sum and log-determinants of the S_r; ``m`` is one mean or one per row."""
     D = X - m
-    logdet_S = np.linalg.slogdet(S)[1].sum()
     logdet_prec = np.linalg.slogdet(prec)[1]
-    return 0.5 * float(np.einsum("ij,nji->", prec, S) + np.einsum("ni,ij,nj->", D, prec, D)
+    return 0.5 * float(np.einsum("ij,ji->", prec, S_sum) + np.einsum("ni,ij,nj->", D, prec, D)
                        - X.size - logdet_S - len(X) * logdet_prec)
 
 
@@ -212,10 +300,7 @@ def als_step(R: sp.csr_array | sp.spmatrix, fixed_factors: np.ndarray, fixed_bia
     b = np.asarray(fixed_bias, float)
     if b.shape != (R.shape[1],):
         raise ValueError(f"fixed_bias must have shape ({R.shape[1]},), got {b.shape}")
-    C = R.copy()
-    C.data = np.ones_like(C.data)
-    R0 = R.copy()
-    R0.data = R0.data - global_mean
+    rows = RatingRows.from_scipy(R, offset=global_mean)
     k = F.shape[1]
-    X = _ridge_rows(C, R0, np.hstack([F, np.ones((len(F), 1))]), b, np.r_[np.full(k, reg), reg_bias])
+    X = _ridge_rows(rows, np.hstack([F, np.ones((len(F), 1))]), b, np.r_[np.full(k, reg), reg_bias])
     return X[:, :k], X[:, k]

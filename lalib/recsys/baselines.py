@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 
 from lalib import exceptions  # its scikit-learn based classes load when first raised
-from lalib.recsys.data import IdMap, _as_ids, _check_triples
+from lalib.recsys.data import _check_triples
+from lalib.recsys.ids import IdMap, _as_ids
 
 __all__ = ["GlobalMean", "BiasBaseline"]
 
@@ -68,12 +69,12 @@ class GlobalMean:
     def _prepare(self, users: Any, items: Any, ratings: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         u, i, r = _check_triples(users, items, ratings)
         self.users_, self.items_ = IdMap(u), IdMap(i)
-        self.global_mean_ = float(r.mean())
+        self.global_mean_ = float(r.mean(dtype=np.float64))  # float32 ratings: still a float64 sum
         lo, hi = self.rating_scale if self.rating_scale is not None else (r.min(), r.max())
         if not lo <= hi:
             raise ValueError(f"rating_scale must be (low, high) with low <= high, got {self.rating_scale}")
         self.rating_scale_ = (float(lo), float(hi))
-        return self.users_.to_index(u), self.items_.to_index(i), r
+        return self.users_.codes(u), self.items_.codes(i), r  # int32 codes: half the memory of intp
 
     def fit(self, users: Any, items: Any, ratings: Any) -> GlobalMean:
         """Learn the mean rating. Returns ``self``."""
@@ -149,7 +150,7 @@ class BiasBaseline(GlobalMean):
             raise ValueError(f"reg must be non-negative, got {self.reg}")
         nu, ni = len(self.users_), len(self.items_)
         cu, ci = np.bincount(u, minlength=nu), np.bincount(i, minlength=ni)
-        res = r - self.global_mean_
+        res = np.subtract(r, self.global_mean_, dtype=np.float64)
         bu, bi = np.zeros(nu), np.zeros(ni)
         for _ in range(self.n_epochs):
             bi = np.bincount(i, res - bu[u], ni) / (self.reg + ci)

@@ -1,16 +1,15 @@
-"""Ratings data: ids, the triples container, the sparse matrix, splits and a synthetic generator.
+"""Ratings data: the triples container, the sparse matrix and the evaluation splits.
 
-Ratings arrive as three parallel arrays (user id, item id, rating). :class:`IdMap`
-turns raw ids into rows and columns, :class:`Ratings` holds the triples,
-:func:`ratings_matrix` builds the sparse user-item matrix, :func:`random_split`,
-:func:`per_user_split` and :func:`kfold` split the ratings for evaluation, and
-:func:`make_netflix_like` draws ratings shaped like Netflix's.
+Ratings arrive as three parallel arrays (user id, item id, rating).
+:class:`Ratings` holds the triples (compact dtypes are kept: ``int32`` ids and
+``float32`` ratings cost 12 bytes a rating, where ``int64`` and ``float64``
+cost 24), :func:`ratings_matrix` builds the sparse user-item matrix, and
+:func:`random_split`, :func:`per_user_split` and :func:`kfold` split the
+ratings for evaluation.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,112 +17,23 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike
 
+from lalib.recsys.ids import IdMap, _as_ids
 from lalib.validation import check_random_state
 
-__all__ = ["IdMap", "Ratings", "ratings_matrix", "random_split", "per_user_split", "kfold", "make_netflix_like"]
-
-
-# ----------------------------------------------------------------------------- ids
-
-def _as_ids(x: Any, name: str) -> np.ndarray:
-    """A 1-D array of hashable ids; native dtype when all ids are ints or all strings."""
-    if isinstance(x, np.ndarray):
-        if x.ndim != 1:
-            raise ValueError(f"{name} must be 1-D, got an array of shape {x.shape}")
-        return x
-    try:
-        seq = list(x)
-    except TypeError:
-        raise TypeError(f"{name} must be a sequence of ids, got {type(x).__name__}") from None
-    kinds = {type(v) for v in seq}
-    # Mixed types (1 and "1") must stay distinct, so only uniform lists become native arrays.
-    if kinds and kinds <= {int, np.int64, np.int32}:
-        return np.asarray(seq, dtype=np.int64)
-    if kinds == {str}:
-        return np.asarray(seq, dtype=str)
-    arr = np.empty(len(seq), dtype=object)
-    for k, v in enumerate(seq):
-        arr[k] = v
-    return arr
-
-
-class IdMap:
-    """A bijection between raw ids (any hashable values) and indices ``0 .. n-1``.
-
-    Numeric and string ids are indexed in sorted order; other ids (tuples,
-    mixed types) in order of first appearance.
-
-    Parameters
-    ----------
-    ids : sequence of hashable
-        Raw ids; duplicates are allowed and kept once.
-
-    Examples
-    --------
-    >>> m = IdMap(["bob", "alice", "bob"])
-    >>> len(m), m.ids.tolist()
-    (2, ['alice', 'bob'])
-    >>> m.to_index(["bob", "carol"], missing=-1).tolist()
-    [1, -1]
-    >>> m.to_id([0]).tolist()
-    ['alice']
-    """
-
-    def __init__(self, ids: Sequence[Hashable] | np.ndarray):
-        arr = _as_ids(ids, "ids")
-        self._lookup: dict | None = None
-        if arr.dtype != object:
-            self.ids = np.unique(arr)
-        else:
-            self._lookup = {}
-            for v in arr:
-                self._lookup.setdefault(v, len(self._lookup))
-            self.ids = np.empty(len(self._lookup), dtype=object)
-            for v, k in self._lookup.items():
-                self.ids[k] = v
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def __repr__(self) -> str:
-        return f"IdMap({len(self)} ids)"
-
-    def to_index(self, raw: Any, missing: int | None = None) -> np.ndarray:
-        """Indices of ``raw`` ids; unknown ids raise, or become ``missing`` when given.
-
-        Examples
-        --------
-        >>> IdMap([10, 30, 20]).to_index([30, 10]).tolist()
-        [2, 0]
-        """
-        arr = _as_ids(raw, "ids")
-        if self._lookup is None and arr.dtype != object and arr.dtype.kind == self.ids.dtype.kind:
-            pos = np.searchsorted(self.ids, arr).clip(0, max(len(self.ids) - 1, 0))
-            found = self.ids[pos] == arr if len(self.ids) else np.zeros(len(arr), bool)
-            idx = np.where(found, pos, -1)
-        else:
-            lookup = self._lookup if self._lookup is not None else {v: k for k, v in enumerate(self.ids.tolist())}
-            idx = np.fromiter((lookup.get(v, -1) for v in arr), dtype=np.intp, count=len(arr))
-        if missing is None and np.any(idx < 0):
-            raise KeyError(f"unknown id {arr[np.argmax(idx < 0)]!r}")
-        return np.where(idx < 0, -1 if missing is None else missing, idx).astype(np.intp)
-
-    def to_id(self, index: ArrayLike) -> np.ndarray:
-        """Raw ids at the given indices.
-
-        Examples
-        --------
-        >>> IdMap([("a", 1), ("b", 2)]).to_id([1]).tolist()
-        [('b', 2)]
-        """
-        return self.ids[np.asarray(index, dtype=np.intp)]
+__all__ = ["Ratings", "ratings_matrix", "random_split", "per_user_split", "kfold"]
 
 
 # ----------------------------------------------------------------------------- data
 
+def _as_ratings(ratings: Any) -> np.ndarray:
+    """Ratings as floats: float32 stays float32 (half the memory), anything else becomes float64."""
+    r = np.asarray(ratings)
+    return r if r.dtype == np.float32 else r.astype(float, copy=False)
+
+
 def _check_triples(users: Any, items: Any, ratings: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     u, i = _as_ids(users, "users"), _as_ids(items, "items")
-    r = np.asarray(ratings, dtype=float)
+    r = _as_ratings(ratings)
     if r.ndim != 1:
         raise ValueError(f"ratings must be 1-D, got an array of shape {r.shape}")
     if not len(u) == len(i) == len(r):
@@ -131,9 +41,10 @@ def _check_triples(users: Any, items: Any, ratings: Any) -> tuple[np.ndarray, np
                          f"got {len(u)}, {len(i)} and {len(r)}")
     if len(r) == 0:
         raise ValueError("ratings must not be empty")
-    bad = ~np.isfinite(r)
-    if bad.any():
-        raise ValueError(f"ratings contains NaN or infinity (first at position {int(np.argmax(bad))})")
+    if not np.isfinite(r.sum(dtype=np.float64)):  # one pass, no mask; NaN and inf propagate into the sum
+        bad = ~np.isfinite(r)
+        if bad.any():
+            raise ValueError(f"ratings contains NaN or infinity (first at position {int(np.argmax(bad))})")
     return u, i, r
 
 
@@ -149,7 +60,7 @@ class Ratings:
     users, items : numpy.ndarray
         Raw ids, any hashable values.
     ratings : numpy.ndarray
-        The ratings, float.
+        The ratings, float64, or float32 when given as float32.
     timestamps : numpy.ndarray or None
         Seconds since the epoch, when known.
     titles : dict or None
@@ -314,92 +225,3 @@ def kfold(n: int, n_splits: int = 5,
     perm = check_random_state(random_state).permutation(n)
     folds = np.array_split(perm, n_splits)
     return [(np.sort(np.concatenate(folds[:k] + folds[k + 1:])), np.sort(f)) for k, f in enumerate(folds)]
-
-
-# ----------------------------------------------------------------------------- synthetic data
-
-def make_netflix_like(n_users: int = 2000, n_items: int = 1000, rank: int = 5, density: float = 0.05,
-                      noise: float = 0.5, activity_tail: float = 1.5, popularity_tail: float = 1.2,
-                      selection: float = 1.5,
-                      random_state: int | np.random.Generator | None = None) -> Ratings:
-    """Synthetic ratings shaped like Netflix's: few heavy users, few blockbusters, taste of low rank.
-
-    Each user and item has a weight drawn from a Pareto law, so activity and
-    popularity are heavy-tailed. A true score ``mu + b_u + b_i + p_u . q_i``
-    (rank ``rank``, popular items slightly better liked) plus Gaussian noise is
-    rounded to 1..5 stars. Which pairs are observed is *missing not at random*:
-    candidate pairs are drawn in proportion to user weight times item weight,
-    then kept with probability ``sigmoid(selection * (score - mu))``, so
-    people mostly rate what they like -- as in real data, where the mean
-    observed rating is well above the middle of the scale.
-
-    Parameters
-    ----------
-    n_users, n_items : int
-    rank : int
-        Rank of the taste matrix ``P Q^T``.
-    density : float
-        Fraction of the n_users x n_items entries observed (at most 0.5).
-    noise : float
-        Standard deviation of the noise before rounding to stars.
-    activity_tail, popularity_tail : float
-        Pareto shape of user activity and item popularity; smaller is heavier.
-    selection : float
-        How strongly liking drives rating; 0 makes the pattern independent of the scores.
-    random_state : int or numpy.random.Generator, optional
-
-    Returns
-    -------
-    Ratings
-        Integer user ids ``0 .. n_users-1`` and item ids ``0 .. n_items-1``
-        (some may have no rating), integer stars 1..5, sorted by user then item.
-
-    Examples
-    --------
-    >>> data = make_netflix_like(300, 200, density=0.05, random_state=0)
-    >>> len(data), sorted(set(data.ratings.tolist()))
-    (3000, [1.0, 2.0, 3.0, 4.0, 5.0])
-    """
-    for name, value in (("n_users", n_users), ("n_items", n_items), ("rank", rank)):
-        if int(value) != value or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    if not 0 < density <= 0.5:
-        raise ValueError(f"density must be in (0, 0.5], got {density}")
-    for name, value in (("noise", noise), ("selection", selection)):
-        if value < 0:
-            raise ValueError(f"{name} must be non-negative, got {value}")
-    for name, value in (("activity_tail", activity_tail), ("popularity_tail", popularity_tail)):
-        if value <= 0:
-            raise ValueError(f"{name} must be positive, got {value}")
-    rng = check_random_state(random_state)
-    m = max(1, int(round(density * n_users * n_items)))
-    wu = rng.pareto(activity_tail, n_users) + 1.0
-    wi = rng.pareto(popularity_tail, n_items) + 1.0
-    mu = 3.6
-    scale = math.sqrt(0.8 / math.sqrt(rank))  # p . q has standard deviation about 0.8
-    P = rng.normal(0, scale, (n_users, rank))
-    Q = rng.normal(0, scale, (n_items, rank))
-    pop = np.log(wi)
-    bu = rng.normal(0, 0.35, n_users)
-    bi = rng.normal(0, 0.4, n_items) + 0.3 * (pop - pop.mean()) / (pop.std() + 1e-12)
-
-    codes = np.empty(0, dtype=np.int64)
-    for _ in range(200):
-        need = m - len(codes)
-        if need <= 0:
-            break
-        cu = rng.choice(n_users, size=3 * need + 16, p=wu / wu.sum())
-        ci = rng.choice(n_items, size=3 * need + 16, p=wi / wi.sum())
-        liking = bu[cu] + bi[ci] + np.einsum("nk,nk->n", P[cu], Q[ci])
-        keep = rng.random(len(cu)) < 1.0 / (1.0 + np.exp(-selection * liking))
-        new = cu[keep].astype(np.int64) * n_items + ci[keep]
-        codes = np.concatenate([codes, new])
-        _, first = np.unique(codes, return_index=True)
-        codes = codes[np.sort(first)]  # drop repeats, keep draw order
-    else:  # pragma: no cover - only for absurd tails
-        raise ValueError("could not draw enough distinct pairs: lower density or lighten the tails")
-    codes = np.sort(codes[:m])
-    users, items = codes // n_items, codes % n_items
-    score = mu + bu[users] + bi[items] + np.einsum("nk,nk->n", P[users], Q[items])
-    stars = np.clip(np.rint(score + rng.normal(0, noise, m)), 1, 5)
-    return Ratings(users, items, stars)

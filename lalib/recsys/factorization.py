@@ -1,8 +1,12 @@
 """Biased matrix factorization fitted by ALS (fixed or variational-Bayes penalties), SGD or PyTorch.
 
-:class:`MatrixFactorization` models ``r_ui ~ mu + b_u + b_i + p_u . q_i``; ALS
-starts from the truncated SVD of the centered ratings
-(:func:`lalib.svd.randomized_svd` on the sparse matrix).
+:class:`MatrixFactorization` models ``r_ui ~ mu + b_u + b_i + p_u . q_i``. This
+module holds the estimator and the ALS loops; the kernels are in
+:mod:`lalib.recsys.als`, the other methods in :mod:`lalib.recsys.sgd` and
+:mod:`lalib.recsys.torch_model`. ALS starts from the truncated SVD of the
+centered ratings (:func:`lalib.svd.randomized_svd` on the sparse matrix) and
+reads the ratings from :class:`lalib.recsys.compact.RatingRows`, so a fit of
+100 million ratings stays within a few GB (``benchmarks/netflix.md``).
 """
 
 from __future__ import annotations
@@ -14,9 +18,20 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from lalib.recsys.als import _kl_to_prior, _ridge_rows, _vb_prior, _vb_prior_implicit, _vb_rows
+from lalib.recsys.als import (
+    _kl_to_prior,
+    _moments,
+    _ridge_rows,
+    _RowNormalized,
+    _vb_prior,
+    _vb_prior_implicit,
+    _vb_rows,
+)
 from lalib.recsys.baselines import BiasBaseline, GlobalMean, _with_zero
+from lalib.recsys.compact import RatingRows
 from lalib.recsys.metrics import _top
+from lalib.recsys.sgd import sgd_epochs
+from lalib.recsys.torch_model import torch_epochs
 from lalib.svd import randomized_svd
 from lalib.validation import check_random_state, is_integer
 
@@ -28,6 +43,7 @@ _DEFAULT_LR = {"sgd": 0.01, "torch": 0.02}
 _DEFAULT_BATCH = {"sgd": 1024, "torch": 8192}
 _FIXED_REG = 12.0  # what "auto" means for SGD and torch: good on MovieLens-sized data
 _IMPLICIT_REG = 30.0  # ridge on the implicit-feedback weights W, tuned on MovieLens 100K
+_LOSS_BLOCK = 1 << 20  # ratings per block when summing the loss: P[u] of a block is 80 MB at rank 10
 
 
 class MatrixFactorization(BiasBaseline):
@@ -158,29 +174,39 @@ class MatrixFactorization(BiasBaseline):
         P = rng.normal(0.0, self.init_std, (nu, k))
         Q = rng.normal(0.0, self.init_std, (ni, k))
         bu, bi = np.zeros(nu), np.zeros(ni)
-        self._rated = sp.csr_array((np.ones(len(r)), (u, i)), shape=(nu, ni))
+        rows = RatingRows.from_codes(u, i, r, nu, ni, offset=self.global_mean_)
+        self._rated_indptr, self._rated_items = rows.indptr, rows.indices  # what recommend skips
         epochs = self.n_epochs or _DEFAULT_EPOCHS[self.method]
         self._reg = _FIXED_REG if self.reg == "auto" else float(self.reg)
         if self.method == "als":
-            fitter = self._fit_vb if self.reg == "auto" else self._fit_als
+            del u, i  # ALS reads only the grouped copy: at 100M ratings this frees 800 MB
+            fitter = (self._fit_vb if self.reg == "auto" else self._fit_als)(rows, P, Q, bu, bi, epochs, rng)
         else:
-            fitter = self._fit_sgd if self.method == "sgd" else self._fit_torch
+            res = np.subtract(r, self.global_mean_, dtype=np.float64)
+            gd = sgd_epochs if self.method == "sgd" else torch_epochs
+            fitter = gd(u, i, res, P, Q, bu, bi, self._epochs(epochs), rng,
+                        self.lr if self.lr is not None else _DEFAULT_LR[self.method], self._reg, self.reg_bias,
+                        self.batch_size or _DEFAULT_BATCH[self.method])
         self.noise_std_ = None
         self.loss_history_: list[float] = []
         loss = None  # fitters yield None (the loss is J) or a function computing their own loss
         with _one_blas_thread():
-            for P, Q, bu, bi, loss in fitter(u, i, r, P, Q, bu, bi, epochs, rng):
+            for P, Q, bu, bi, loss in fitter:
                 if self.track_loss:
-                    self.loss_history_.append(loss() if loss else self._loss(u, i, r, P, Q, bu, bi))
+                    self.loss_history_.append(loss() if loss else self._loss(rows, P, Q, bu, bi))
             if not self.track_loss:
-                self.loss_history_.append(loss() if loss else self._loss(u, i, r, P, Q, bu, bi))
+                self.loss_history_.append(loss() if loss else self._loss(rows, P, Q, bu, bi))
         self.user_factors_, self.item_factors_, self.user_bias_, self.item_bias_ = P, Q, bu, bi
         return self
 
-    def _loss(self, u, i, r, P, Q, bu, bi) -> float:
-        err = r - self.global_mean_ - bu[u] - bi[i] - np.einsum("nk,nk->n", P[u], Q[i])
-        return float(err @ err + self._reg * (np.sum(P * P) + np.sum(Q * Q))
-                     + self.reg_bias * (bu @ bu + bi @ bi))
+    def _loss(self, rows: RatingRows, P, Q, bu, bi) -> float:
+        """J, summed over blocks of ratings (never one full-length temporary per factor)."""
+        sse = 0.0
+        for start, stop, R, _ in rows.chunks(rows.n_rows, _LOSS_BLOCK):
+            uu = np.repeat(np.arange(start, stop), np.diff(R.indptr))
+            err = R.data - bu[uu] - bi[R.indices] - np.einsum("nk,nk->n", P[uu], Q[R.indices])
+            sse += float(err @ err)
+        return float(sse + self._reg * (np.sum(P * P) + np.sum(Q * Q)) + self.reg_bias * (bu @ bu + bi @ bi))
 
     def _epochs(self, n: int):
         if not self.verbose:
@@ -188,118 +214,60 @@ class MatrixFactorization(BiasBaseline):
         from tqdm.auto import trange
         return trange(n, desc=f"fitting ({self.method})")
 
-    def _fit_als(self, u, i, r, P, Q, bu, bi, epochs, rng):
-        nu, ni, k = len(P), len(Q), P.shape[1]
-        R = sp.csr_array((r - self.global_mean_, (u, i)), shape=(nu, ni))
-        Q = _svd_start(R, k, Q, rng)
-        C = self._rated
-        RT, CT = sp.csr_array(R.T), sp.csr_array(C.T)
+    def _fit_als(self, rows: RatingRows, P, Q, bu, bi, epochs, rng):
+        k = P.shape[1]
+        Q = _svd_start(rows, k, Q, rng)
+        cols = rows.transpose()  # after the SVD start: the two never need memory at once
         penalty = np.r_[np.full(k, self._reg), float(self.reg_bias)]
-        ones_u, ones_i = np.ones((nu, 1)), np.ones((ni, 1))
+        ones_u, ones_i = np.ones((len(P), 1)), np.ones((len(Q), 1))
         for _ in self._epochs(epochs):
-            X = _ridge_rows(C, R, np.hstack([Q, ones_i]), bi, penalty)
+            X = _ridge_rows(rows, np.hstack([Q, ones_i]), bi, penalty)
             P, bu = X[:, :k], X[:, k]
-            Y = _ridge_rows(CT, RT, np.hstack([P, ones_u]), bu, penalty)
+            Y = _ridge_rows(cols, np.hstack([P, ones_u]), bu, penalty)
             Q, bi = Y[:, :k], Y[:, k]
             yield P, Q, bu, bi, None
 
-    def _fit_vb(self, u, i, r, P, Q, bu, bi, epochs, rng):
-        nu, ni, k = len(P), len(Q), P.shape[1]
-        res = r - self.global_mean_
-        R = sp.csr_array((res, (u, i)), shape=(nu, ni))
-        C = self._rated
-        RT, CT = sp.csr_array(R.T), sp.csr_array(C.T)
-        Q = _svd_start(R, k, Q, rng)
-        r_sq, n, d = float(res @ res), len(r), k + 1
-        scale = float(np.std(r)) or 1.0
+    def _fit_vb(self, rows: RatingRows, P, Q, bu, bi, epochs, rng):
+        """Variational-Bayes ALS. Item moments are a table (few items); user covariances are folded
+        into per-item sums block by block (see :func:`lalib.recsys.als._vb_rows`), never stored."""
+        ni, k = len(Q), P.shape[1]
+        n, d = rows.nnz, k + 1
+        r_sq = 0.0
+        for _, _, R, _ in rows.chunks(rows.n_rows):
+            r_sq += float(R.data @ R.data)
+        scale = float(np.sqrt(r_sq / n)) or 1.0  # the ratings' standard deviation
+        Q = _svd_start(rows, k, Q, rng)
+        cols = rows.transpose()
         # A weak start, in the rating's units: noise of 0.9 std, a prior about as tight as a tuned fixed ridge.
         tau = 1.0 / (0.8 * scale**2)
         prior_u = prior_i = (np.zeros(d), np.eye(d) * 10.0 / scale)
         Y = np.hstack([Q, bi[:, None]])
-        SY = np.tile(np.eye(d) * self.init_std**2, (ni, 1, 1))
+        item_moments = _moments(Y, np.broadcast_to(np.eye(d) * self.init_std**2, (ni, d, d)))
         if self.implicit:
-            F = C.multiply(1.0 / np.sqrt(C.sum(axis=1))[:, None]).tocsr()  # rows of unit length
+            F = _RowNormalized(rows)  # each user's rated items, scaled to unit length
             W = np.zeros((ni, d))
         for _ in self._epochs(epochs):
-            X, SX, _ = _vb_rows(C, R, Y, SY, tau, *prior_u, r_sq)
+            users = _vb_rows(rows, Y, tau, *prior_u, r_sq, other_moments=item_moments, fold=True)
+            X = users.X
             if self.implicit:
-                _, W, prec, means = _vb_prior_implicit(X, SX, F, W, prior_u[1], _IMPLICIT_REG)
+                _, W, prec, means = _vb_prior_implicit(X, users.S_sum, F, W, prior_u[1], _IMPLICIT_REG)
                 prior_u = (means, prec)
             else:
-                prior_u = _vb_prior(X, SX)
-            Y, SY, sse = _vb_rows(CT, RT, X, SX, tau, *prior_i, r_sq)
-            prior_i = _vb_prior(Y, SY)
+                prior_u = _vb_prior(X, users.S_sum)
+            items = _vb_rows(cols, X, tau, *prior_i, r_sq, row_sums=users.moments)
+            Y, item_moments = items.X, items.moments
+            prior_i = _vb_prior(Y, items.S_sum)
+            sse = items.sse
             tau = n / max(sse, 1e-12 * n * scale**2)  # exactly fitted data: keep tau finite
             self.noise_std_ = float(tau**-0.5)
 
-            def neg_elbo(tau=tau, sse=sse, X=X, SX=SX, Y=Y, SY=SY, pu=prior_u, pi=prior_i):
+            def neg_elbo(tau=tau, sse=sse, X=X, su=(users.S_sum, users.logdet_S), Y=Y,
+                         si=(items.S_sum, items.logdet_S), pu=prior_u, pi=prior_i):
                 loss = (0.5 * tau * sse - 0.5 * n * np.log(tau / (2 * np.pi))
-                        + _kl_to_prior(X, SX, *pu) + _kl_to_prior(Y, SY, *pi))
+                        + _kl_to_prior(X, *su, *pu) + _kl_to_prior(Y, *si, *pi))
                 return loss + (0.5 * _IMPLICIT_REG * float(np.sum(W * W)) if self.implicit else 0.0)
 
             yield X[:, :k], Y[:, :k], X[:, k], Y[:, k], neg_elbo  # evaluated only when recorded
-
-    def _fit_sgd(self, u, i, r, P, Q, bu, bi, epochs, rng):
-        lr = self.lr if self.lr is not None else _DEFAULT_LR["sgd"]
-        # Penalties split across a user's (item's) ratings, so one pass descends J exactly.
-        wu = 1.0 / np.bincount(u, minlength=len(P))
-        wi = 1.0 / np.bincount(i, minlength=len(Q))
-        res = r - self.global_mean_
-        size = self.batch_size or _DEFAULT_BATCH["sgd"]
-        P, Q = np.ascontiguousarray(P), np.ascontiguousarray(Q)
-        k, cols = P.shape[1], np.arange(P.shape[1])
-        for _ in self._epochs(epochs):
-            order = rng.permutation(len(r))
-            for start in range(0, len(r), size):
-                b = order[start:start + size]
-                ub, ib = u[b], i[b]
-                pu, qi = P[ub], Q[ib]
-                err = res[b] - bu[ub] - bi[ib] - np.einsum("nk,nk->n", pu, qi)
-                gp = err[:, None] * qi - (self._reg * wu[ub])[:, None] * pu
-                gq = err[:, None] * pu - (self._reg * wi[ib])[:, None] * qi
-                # Flat indices take numpy's fast path for add.at (4x faster than rows).
-                np.add.at(P.reshape(-1), (ub[:, None] * k + cols).ravel(), (lr * gp).ravel())
-                np.add.at(Q.reshape(-1), (ib[:, None] * k + cols).ravel(), (lr * gq).ravel())
-                bu += lr * np.bincount(ub, err - self.reg_bias * wu[ub] * bu[ub], len(bu))
-                bi += lr * np.bincount(ib, err - self.reg_bias * wi[ib] * bi[ib], len(bi))
-            yield P, Q, bu, bi, None
-
-    def _fit_torch(self, u, i, r, P, Q, bu, bi, epochs, rng):
-        import torch
-
-        lr = self.lr if self.lr is not None else _DEFAULT_LR["torch"]
-        gen = torch.Generator().manual_seed(int(rng.integers(2**31)))
-        params = [torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in (P, Q, bu, bi)]
-        tu, ti = torch.from_numpy(u.astype(np.int64)), torch.from_numpy(i.astype(np.int64))
-        res = torch.from_numpy(r - self.global_mean_)
-        wu = torch.from_numpy(1.0 / np.bincount(u, minlength=len(P)))
-        wi = torch.from_numpy(1.0 / np.bincount(i, minlength=len(Q)))
-        opt = torch.optim.Adam(params, lr=lr)
-        n = len(r)
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)  # small batched gathers: extra threads only contend for cores
-        try:
-            yield from self._torch_epochs(epochs, gen, opt, params, tu, ti, res, wu, wi, n)
-        finally:
-            torch.set_num_threads(threads)
-
-    def _torch_epochs(self, epochs, gen, opt, params, tu, ti, res, wu, wi, n):
-        import torch
-
-        tP, tQ, tbu, tbi = params
-        for _ in self._epochs(epochs):
-            for b in torch.randperm(n, generator=gen).split(self.batch_size or _DEFAULT_BATCH["torch"]):
-                ub, ib = tu[b], ti[b]
-                pu, qi, bub, bib = tP[ub], tQ[ib], tbu[ub], tbi[ib]
-                err = res[b] - bub - bib - (pu * qi).sum(1)
-                # The batch's share of J, scaled up to the whole data set.
-                penalty = (self._reg * (wu[ub] * (pu * pu).sum(1) + wi[ib] * (qi * qi).sum(1))
-                           + self.reg_bias * (wu[ub] * bub**2 + wi[ib] * bib**2))
-                loss = (err**2 + penalty).sum() / n
-                opt.zero_grad()
-                loss.backward()
-                opt.step()
-            yield (*(t.detach().numpy().copy() for t in params), None)
 
     # -- using the model
 
@@ -333,7 +301,7 @@ class MatrixFactorization(BiasBaseline):
         scores = self.item_bias_ + self.global_mean_
         if u >= 0:
             scores = scores + self.user_bias_[u] + self.item_factors_ @ self.user_factors_[u]
-            scores[self._rated.indices[self._rated.indptr[u]:self._rated.indptr[u + 1]]] = -np.inf
+            scores[self._rated_items[self._rated_indptr[u]:self._rated_indptr[u + 1]]] = -np.inf
         top = _top(scores, n)
         items = self.items_.to_id(top)
         return (items, scores[top]) if return_scores else items
@@ -385,15 +353,18 @@ def _one_blas_thread():
     return threadpool_limits(1, user_api="blas")
 
 
-def _svd_start(R: sp.csr_array, k: int, fallback: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Item factors ``V sqrt(S)`` from the top-k singular triplets of ``R``.
+def _svd_start(rows: RatingRows, k: int, fallback: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Item factors ``V sqrt(S)`` from the top-k singular triplets of the centered ratings.
 
     Large matrices use :func:`lalib.svd.randomized_svd` on the sparse matrix
-    itself (four power iterations): a starting point need not be exact.
-    Columns beyond ``R``'s rank keep their values from ``fallback`` (random).
+    itself (four power iterations; its values in the ratings' own dtype, so
+    float32 ratings cost 4 bytes a rating here): a starting point need not
+    be exact. Columns beyond the matrix's rank keep their values from
+    ``fallback`` (random).
     """
+    R = rows.to_scipy()
     if min(R.shape) <= max(2 * k, 64):
-        _, s, vt = np.linalg.svd(R.toarray(), full_matrices=False)
+        _, s, vt = np.linalg.svd(R.toarray().astype(np.float64, copy=False), full_matrices=False)
     else:
         _, s, vt = randomized_svd(R, k, n_iter=4, random_state=rng)
     Q = fallback.copy()
