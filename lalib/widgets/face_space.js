@@ -195,7 +195,8 @@ function render({ model, el }) {
       "aria-label": "weights 1 and 2: arrows left/right change w1, up/down change w2",
       "aria-valuetext": `w₁ = ${fmt(w[0])}, w₂ = ${fmt(w.length > 1 ? w[1] : 0)} standard deviations`,
       onpointerdown: startDrag, onkeydown: padKey }, [
-      s("circle", { cx: hx, cy: hy, r: 22, class: "lx-hit" }), s("circle", { cx: hx, cy: hy, r: 8, class: "lx-handle" })]));
+      // a 44-pixel target on screen, however small the pad is drawn
+      s("circle", { cx: hx, cy: hy, r: 22 * (PAD / (pad.clientWidth || PAD)), class: "lx-hit" }), s("circle", { cx: hx, cy: hy, r: 8, class: "lx-handle" })]));
     pad.replaceChildren(...parts);
   }
   function padKey(e) {
@@ -226,22 +227,35 @@ function render({ model, el }) {
     window.addEventListener("pointerup", stop);
     window.addEventListener("pointercancel", stop);
   }
+  // Slider rows are built once and then updated in place: replacing a range input
+  // while a finger or mouse drags it would end the drag.
+  let sliderRows = [];
   function drawSliders() {
-    const w = model.get("weights"), E = unpack(model.get("eigenfaces")), n = W() * H();
-    const rows = [];
-    w.forEach((v, i) => {
-      const thumb = h("canvas", { "aria-hidden": "true" });
-      const e = E.subarray(i * n, (i + 1) * n);
-      let top = 0;
-      for (const x of e) top = Math.max(top, Math.abs(x));
-      paint(thumb, e, W(), H(), top > 0 ? 0.5 / top : 1);
-      rows.push(h("label", { for: `${root.dataset.uid}-w${i}` }, `e${sub(i + 1)}`), thumb,
-        h("input", { type: "range", min: -RANGE, max: RANGE, step: 0.1, value: v, id: `${root.dataset.uid}-w${i}`,
+    const w = model.get("weights");
+    if (sliderRows.length !== w.length) {
+      const E = unpack(model.get("eigenfaces")), n = W() * H();
+      const cells = [];
+      sliderRows = w.map((v, i) => {
+        const thumb = h("canvas", { "aria-hidden": "true" });
+        const e = E.subarray(i * n, (i + 1) * n);
+        let top = 0;
+        for (const x of e) top = Math.max(top, Math.abs(x));
+        paint(thumb, e, W(), H(), top > 0 ? 0.5 / top : 1);
+        const input = h("input", { type: "range", min: -RANGE, max: RANGE, step: 0.1, id: `${root.dataset.uid}-w${i}`,
           "data-weight": i, "data-focus-key": `w${i}`, "aria-label": `weight of eigenface ${i + 1}, in standard deviations`,
-          "aria-valuetext": `${fmt(v)} standard deviations`, oninput: (ev) => setWeight(i, Number(ev.target.value)) }),
-        h("span", { "data-field": `w${i}` }, `${fmt(v)}σ${sub(i + 1)}`));
+          oninput: (ev) => setWeight(i, Number(ev.target.value)) });
+        const text = h("span", { "data-field": `w${i}` });
+        cells.push(h("label", { for: input.id }, `e${sub(i + 1)}`), thumb, input, text);
+        return { input, text };
+      });
+      sliders.replaceChildren(...cells);
+    }
+    w.forEach((v, i) => {
+      const { input, text } = sliderRows[i];
+      if (Number(input.value) !== v) input.value = v;
+      input.setAttribute("aria-valuetext", `${fmt(v)} standard deviations`);
+      text.textContent = `${fmt(v)}σ${sub(i + 1)}`;
     });
-    sliders.replaceChildren(...rows);
   }
 
   // --- reconstruct panel ---
@@ -261,17 +275,22 @@ function render({ model, el }) {
       h("figure", {}, [recon, reconCaption]), h("figure", {}, [resid, h("figcaption", {}, "residual (what is left)")])]),
     bar,
   ]);
+  let galleryButtons = [];
   function drawGallery() {
-    const G = unpack(model.get("gallery")), n = W() * H(), labels = model.get("labels"), gain = model.get("gain");
-    const counts = { face: 0, "non-face": 0 };
-    gallery.replaceChildren(...labels.map((label, i) => {
-      const c = h("canvas", { "aria-hidden": "true" });
-      paint(c, G.subarray(i * n, (i + 1) * n), W(), H(), gain);
-      counts[label] += 1;
-      return h("button", { type: "button", class: label === "face" ? "lx-isface" : "lx-nonface", "data-image": i,
-        "data-focus-key": `img${i}`, "aria-pressed": String(i === model.get("image_index")),
-        "aria-label": `held-out ${label} ${counts[label]}`, onclick: () => commit({ image_index: i }) }, c);
-    }));
+    const labels = model.get("labels");
+    if (galleryButtons.length !== labels.length) {
+      const G = unpack(model.get("gallery")), n = W() * H(), gain = model.get("gain");
+      const counts = { face: 0, "non-face": 0 };
+      galleryButtons = labels.map((label, i) => {
+        const c = h("canvas", { "aria-hidden": "true" });
+        paint(c, G.subarray(i * n, (i + 1) * n), W(), H(), gain);
+        counts[label] = (counts[label] || 0) + 1;
+        return h("button", { type: "button", class: label === "face" ? "lx-isface" : "lx-nonface", "data-image": i,
+          "aria-label": `held-out ${label} ${counts[label]}`, onclick: () => commit({ image_index: i }) }, c);
+      });
+      gallery.replaceChildren(...galleryButtons);
+    }
+    galleryButtons.forEach((b, i) => b.setAttribute("aria-pressed", String(i === model.get("image_index"))));
   }
   function drawBar() {
     const d = model.get("distance"), t = model.get("threshold"), top = Math.max(1.2, d * 1.1, t * 1.1);

@@ -42,7 +42,7 @@ def pack(values: np.ndarray) -> dict:
     >>> p["shape"], round(p["scale"] * 32767, 12)
     ([2, 2], 1.0)
     >>> unpack(p).tolist()
-    [[0.49999237048859524, -1.0], [0.2500019837031769, 0.0]]
+    [[0.500015259254738, -1.0], [0.250007629627369, 0.0]]
     """
     values = np.asarray(values, dtype=float)
     top = float(np.abs(values).max(initial=0.0))
@@ -180,9 +180,9 @@ class FaceSpace(BookWidget):
     >>> w = FaceSpace(mode="reconstruct", n_eigenfaces=5, n_gallery=2, image_index=0, k=2)
     >>> len(w.pixels), len(w.codes), w.distance > 0
     (625, 2, True)
-    >>> w.mode = "compose"; w.weights = [1.0, 0, 0, 0, 0, 0]
+    >>> w.mode = "compose"; w.weights = [1.0, 0, 0, 0, 0]    # one slider per eigenface, at most 6
     >>> w.distance, len(w.codes)
-    (0.0, 6)
+    (0.0, 5)
     """
 
     _js_files = ("face_space.js",)
