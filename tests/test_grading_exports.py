@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import os
+import re
 import stat
 import subprocess
 import zipfile
@@ -208,7 +209,8 @@ def test_moodle_fills_the_worksheet_keeping_its_headers(moodle_run):
     scale = 100.0 / MAX  # the worksheet's Maximum Grade is 100
     assert jane[col["Grade"]] == f"{expected_total(MOODLE_CLASS[0]) * scale:.2f}"
     assert rick[col["Grade"]] == f"{expected_total(MOODLE_CLASS[1]) * scale:.2f}"
-    assert jane[col["Last modified (grade)"]] == "Thursday, 1 January 1970, 12:00 AM"  # was "-": stamped
+    assert jane[col["Last modified (grade)"]] == moodle.moodle_time(0.0)  # was "-": stamped, as Moodle writes times
+    assert re.fullmatch(r"\w+day, \d{1,2} \w+ 19[67]\d, \d{1,2}:\d\d [AP]M", jane[col["Last modified (grade)"]])
     assert rick[col["Last modified (grade)"]] == "Wednesday, 18 November 2026, 8:05 AM"  # kept: Moodle's guard
     assert FUNCTION in rick[col["Feedback comments"]] and "which is not right" in rick[col["Feedback comments"]]
     assert "still to be marked" in jane[col["Feedback comments"]]

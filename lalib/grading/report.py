@@ -53,6 +53,7 @@ table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #d0d7de;padd
 vertical-align:top}th{background:#f6f8fa}.passed{color:#1a7f37}.failed{color:#cf222e}.unanswered{color:#6e7781}
 .recorded{color:#0969da}pre{white-space:pre-wrap;background:#f6f8fa;padding:.5rem}.bar{background:#54aeff;height:.8rem}
 .wide{overflow-x:auto;max-width:100%}svg{max-width:100%;height:auto}.comment{color:#1f2328;font-style:italic}
+td.msg{min-width:14rem}td.rate{width:8rem;min-width:4rem}
 </style>"""
 _ICON = {"passed": "✅", "failed": "❌", "unanswered": "…", "recorded": "📝"}
 
@@ -242,9 +243,9 @@ def summary_html(graded: list[Graded], question_ids: list[str], manual: dict,
             wrong = _count(r["message"] for r in results if r["status"] == "failed")
             common = max(wrong.items(), key=lambda kv: kv[1]) if wrong else ("", 0)
         rate = done / len(results) if results else 0.0
-        parts.append(f"<tr><td>{e(qid)}</td><td>{e(shown)}</td><td style='width:8rem'>"
+        parts.append(f"<tr><td>{e(qid)}</td><td>{e(shown)}</td><td class='rate'>"
                      f"<div class='bar' style='width:{100 * rate:.0f}%'></div></td><td>{unanswered}</td>"
-                     f"<td>{e(common[0])}{f' ({common[1]}×)' if common[1] else ''}</td></tr>")
+                     f"<td class='msg'>{e(common[0])}{f' ({common[1]}×)' if common[1] else ''}</td></tr>")
     parts.append("</table></div>")
     waiting = sum(pending_points(g, manual) > 0 for g in graded if g.status != "grader error")
     if waiting:

@@ -167,8 +167,10 @@ def run(root: str | Path = ROOT) -> dict:
     try:
         data = _grade_one(source, root / "submission", start)
     except BaseException as exc:  # noqa: BLE001 - whatever happens, Gradescope gets a valid file
+        # The whole story goes to the instructor's log (Gradescope's stdout); students see its first line.
         print(f"lalib autograder: grading failed: {type(exc).__name__}: {exc}", file=sys.stderr)
-        data = crash_results(f"{type(exc).__name__}: {exc}"[:2000], time.monotonic() - start)
+        first = (str(exc).splitlines() or [""])[0]
+        data = crash_results(f"{type(exc).__name__}: {first}"[:500], time.monotonic() - start)
     results.parent.mkdir(parents=True, exist_ok=True)
     tmp = results.with_name(".results.json.tmp")
     tmp.write_text(json.dumps(data, ensure_ascii=False, allow_nan=False), encoding="utf-8")

@@ -46,15 +46,19 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "November", "December")
 
 
-def moodle_time(t: float | None = None) -> str:
+def moodle_time(t: float | None = None, utc: bool = False) -> str:
     """A time as Moodle's worksheet writes it (``strftimedatetime``), which PHP's ``strtotime`` reads.
+
+    Local time by default: the worksheet carries no zone, and Moodle reads it in its own (the
+    instructor's machine is usually in the same one).
 
     Examples
     --------
-    >>> moodle_time(0.0)
+    >>> moodle_time(0.0, utc=True)
     'Thursday, 1 January 1970, 12:00 AM'
     """
-    s = time.gmtime(time.time() if t is None else t)
+    t = time.time() if t is None else t
+    s = time.gmtime(t) if utc else time.localtime(t)
     hour = s.tm_hour % 12 or 12
     return (f"{_DAYS[s.tm_wday]}, {s.tm_mday} {_MONTHS[s.tm_mon - 1]} {s.tm_year}, "
             f"{hour}:{s.tm_min:02d} {'AM' if s.tm_hour < 12 else 'PM'}")
@@ -77,7 +81,7 @@ def comment_html(s: dict) -> str:
     e = html.escape
     lines = [f"<p>Automatic grading: {fmt(s['score'])} / {fmt(s['max'])} points"
              + (f"; {fmt(s['pending'])} more for free text still to be marked" if s.get("pending") else "")
-             + ". The full feedback page is in your feedback files.</p>"]
+             + ".</p>"]
     items = []
     for qid, q in s["questions"].items():
         text = "passed" if q["status"] == "passed" else q["message"]
