@@ -66,7 +66,11 @@ PY
 python3 -m venv /autograder/venv
 /autograder/venv/bin/pip install --no-cache-dir -r "$SRC/requirements.txt"
 /autograder/venv/bin/pip install --no-cache-dir --no-deps "$SRC/lalib-src"
-chmod 600 "$SRC/grading-secret.json"      # student code never runs as root's peer: see run_autograder
+# With --sandbox none the grader (root) runs each notebook as a user id of its own, which needs a Python
+# that other users can read; the secret stays root's alone.
+chmod 755 /autograder "$SRC"
+chmod -R a+rX /autograder/venv
+chmod 600 "$SRC/grading-secret.json"
 chmod 755 "$SRC/run_autograder"
 """
 
