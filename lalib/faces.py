@@ -39,6 +39,7 @@ __all__ = [
     "detector_accuracy",
     "best_threshold",
     "split_faces",
+    "detector_thresholds",
 ]
 
 
@@ -544,3 +545,64 @@ def split_faces(*, test_size: float = 0.3, random_state: int = 0
         raise ValueError(f"test_size={test_size} leaves too few images in one split")
     pf, pn = rng.permutation(len(faces)), rng.permutation(len(non_faces))
     return faces[pf[n_test:]], non_faces[pn[n_test:]], faces[pf[:n_test]], non_faces[pn[:n_test]]
+
+
+def detector_thresholds(faces: ArrayLike, non_faces: ArrayLike, ks, *, normalize: bool = True,
+                        cv: int = 5) -> tuple[Eigenfaces, np.ndarray]:
+    """The thresholds :class:`FaceDetector` would choose for many sizes of face space at once.
+
+    For each ``k`` in ``ks`` this gives exactly ``FaceDetector(k, normalize=normalize,
+    cv=cv).fit(faces, non_faces).threshold_`` (and ``k = 0``, the distance from
+    the mean face, too), but fits each cross-validation fold once with the
+    largest ``k``: the first ``k`` eigenfaces of a fit are the fit with ``k``.
+
+    Parameters
+    ----------
+    faces, non_faces : array_like, shape (n, h, w)
+        Training images.
+    ks : sequence of int
+        Sizes of face space, each from 0 to the faces in the smallest
+        training fold minus one.
+    normalize : bool
+        Remove each image's brightness and contrast first.
+    cv : int
+        Folds for the out-of-fold face distances.
+
+    Returns
+    -------
+    eigenfaces : Eigenfaces
+        Fitted on all of ``faces`` (normalized if asked) with ``max(ks)`` (at least 1) components.
+    thresholds : numpy.ndarray, shape (len(ks),)
+
+    Examples
+    --------
+    >>> from lalib.datasets import lfw_faces
+    >>> faces, non_faces = lfw_faces()
+    >>> ef, t = detector_thresholds(faces[:70], non_faces[:70], [0, 2])
+    >>> bool(t[1] == FaceDetector(2).fit(faces[:70], non_faces[:70]).threshold_)
+    True
+    """
+    prep = normalize_images if normalize else (lambda X: X)
+    F = prep(_as_image_stack(faces, "faces"))
+    N = prep(_as_image_stack(non_faces, "non_faces"))
+    if N.shape[1:] != F.shape[1:]:
+        raise ValueError(f"non_faces must have the same image shape as faces {F.shape[1:]}, got {N.shape}")
+    n = len(F)
+    if not is_integer(cv) or not 2 <= cv <= n:
+        raise ValueError(f"cv must be an integer between 2 and the number of faces ({n}), got cv={cv!r}")
+    kmax = min(n - int(np.ceil(n / cv)), F[0].size)
+    ks = [check_int(k, "ks", 0, kmax, bounds=f"between 0 and {kmax} (faces in the smallest training fold)")
+          for k in np.atleast_1d(np.asarray(ks, dtype=object))]
+    if not ks:
+        raise ValueError("ks must hold at least one size of face space, got none")
+    top = max(max(ks), 1)
+    folds = [(fold, Eigenfaces(top).fit(F[np.setdiff1d(np.arange(n), fold)]))
+             for fold in np.array_split(np.arange(n), cv)]
+    ef = Eigenfaces(top).fit(F)
+    thresholds = np.empty(len(ks))
+    for i, k in enumerate(ks):
+        face_d = np.empty(n)
+        for fold, fit in folds:
+            face_d[fold] = fit.distance_from_face_space(F[fold], k)
+        thresholds[i] = best_threshold(face_d, ef.distance_from_face_space(N, k))[0]
+    return ef, thresholds

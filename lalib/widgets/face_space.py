@@ -23,7 +23,7 @@ import math
 import numpy as np
 import traitlets as t
 
-from lalib.faces import Eigenfaces, FaceDetector, best_threshold, normalize_images, split_faces
+from lalib.faces import detector_thresholds, normalize_images, split_faces
 from lalib.widgets.base import BookWidget
 
 __all__ = ["FaceSpace", "describe", "pack", "unpack", "face_space_data", "N_SLIDERS", "WEIGHT_RANGE"]
@@ -135,22 +135,9 @@ def face_space_data(n_eigenfaces: int = 40, n_gallery: int = 8, *, test_size: fl
     from threadpoolctl import threadpool_limits  # installed with scikit-learn
 
     train_f, train_n, test_f, test_n = split_faces(test_size=test_size, random_state=random_state)
-    F, N = normalize_images(train_f), normalize_images(train_n)
-    n = len(F)
-    folds = np.array_split(np.arange(n), cv)
     # Small SVDs: one BLAS thread is fastest, and on a busy machine many threads are far slower.
     with threadpool_limits(1, user_api="blas"):
-        ef = Eigenfaces(n_eigenfaces).fit(F)
-        # Out of fold, as FaceDetector does (in-sample distances are too small): one fit per fold
-        # with every eigenface, since the first k of them are the fit with k.
-        fold_fits = [(fold, Eigenfaces(min(n_eigenfaces, n - len(fold) - 1) or 1).fit(
-            F[np.setdiff1d(np.arange(n), fold)])) for fold in folds]
-        thresholds = []
-        for k in range(n_eigenfaces + 1):
-            face_d = np.empty(n)
-            for fold, fit in fold_fits:
-                face_d[fold] = fit.distance_from_face_space(F[fold], min(k, fit.n_components_))
-            thresholds.append(best_threshold(face_d, ef.distance_from_face_space(N, k))[0])
+        ef, thresholds = detector_thresholds(train_f, train_n, range(n_eigenfaces + 1), cv=cv)
     gallery = normalize_images(np.concatenate([test_f[:n_gallery], test_n[:n_gallery]]))
     sigmas = np.sqrt(ef.pca_.explained_variance_[:N_SLIDERS])
     codes = ef.project(gallery, 2) / sigmas[:2]
