@@ -106,8 +106,16 @@ def _fingerprint(code: str, boilerplate):
 
 def _highlight(code: str, slices) -> str:
     """The code, HTML-escaped, with the matched slices in ``<mark>``."""
+    def word(i: int) -> bool:
+        return 0 <= i < len(code) and (code[i].isalnum() or code[i] == "_")
+
     out, at = [], 0
     for start, end in sorted(zip((int(s) for s in slices[0]), (int(e) for e in slices[1]))):
+        # copydetect maps token slices back to characters approximately: never cut a word in two
+        while word(start - 1) and word(start):
+            start -= 1
+        while word(end - 1) and word(end):
+            end += 1
         start, end = max(start, at), max(end, at)
         out.append(html.escape(code[at:start]) + "<mark>" + html.escape(code[start:end]) + "</mark>")
         at = end
@@ -271,8 +279,10 @@ def section(out: Path) -> str:
         return ""
     e = html.escape
     pairs = data.get("pairs", [])
+    students = len({(r["a"], r["b"]) for r in pairs})
     parts = ["<h2 id='similarity'>Similar answers</h2>",
-             f"<p>{len(pairs)} answer pair(s) share at least {data.get('threshold', THRESHOLD):.0%} of one side's "
+             f"<p>{len(pairs)} answer(s), from {students} pair(s) of submissions (a question's answers, or "
+             f"<i>overall</i> the whole notebook's), share at least {data.get('threshold', THRESHOLD):.0%} of one side's "
              "fingerprints (copydetect, winnowing as MOSS does; names renamed and comments do not hide a copy; the "
              "exercise's own code is left out). A flag is a reason to look, not a verdict. All pairs are in "
              "<code>similarity.csv</code>.</p>"]
