@@ -340,14 +340,42 @@ def test_a_crash_still_leaves_a_valid_results_json(tmp_path):
     assert data["tests"] == [] and (root / "results" / "results.json").is_file()
 
 
+def test_where_the_container_refuses_bubblewrap_the_results_say_so(tmp_path, monkeypatch):
+    from lalib.grading.sandbox import probe
+    root = unpack(tmp_path, sandbox="bwrap")  # built without --sandbox none
+    (root / "submission" / "x.ipynb").write_text("{}")
+    fake = tmp_path / "bin" / "bwrap"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\necho 'bwrap: No permissions to creating new namespace' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
+    probe.cache_clear()
+    try:
+        data = gradescope.run(root)
+    finally:
+        probe.cache_clear()
+    assert (data["score"], data["tests"]) == (0.0, []) and "cannot run here" in data["output"]
+    assert "LOST" not in data["output"]  # the long isolation report is for the instructor's log
+    assert json.loads((root / "results" / "results.json").read_text(encoding="utf-8")) == data
+
+
 @pytest.mark.slow
 def test_the_autograder_grades_a_submission_end_to_end(tmp_path):
     import sys
     import nbformat
-    from grading_helpers import FULL, load
+    from grading_helpers import FULL, cell_of, load
     root = unpack(tmp_path)
     nbformat.write(load("solution"), root / "submission" / f"{ASSIGNMENT.id}.ipynb")
     data = run_autograder(root, sys.executable)
     assert data["score"] == FULL and len(data["tests"]) == len(IDS)
     assert all(t["status"] == "passed" for t in data["tests"])
     assert "WITHOUT" not in data["output"]  # the isolation warning is for the instructor's log, not students
+    # A wrong function: its test fails in words that describe the hidden inputs, never list them.
+    nb = load("solution")
+    name = dict(ASSIGNMENT.questions)[FUNCTION]
+    cell_of(nb, FUNCTION, "answer").source = f"def {name}(*args, **kwargs):\n    return 0\n"
+    nbformat.write(nb, root / "submission" / f"{ASSIGNMENT.id}.ipynb")
+    data = run_autograder(root, sys.executable)
+    fn = next(t for t in data["tests"] if t["name"] == FUNCTION)
+    assert fn["status"] == "failed" and fn["score"] == 0 and data["score"] == FULL - question(FUNCTION).points
+    assert "[[" not in fn["output"] and "right answer is" not in fn["output"]

@@ -1,7 +1,8 @@
 """Canvas: the gradebook CSV that Canvas's Gradebook → Import reads.
 
 Canvas's layout (the instructor guide "How do I import grades in the
-Gradebook?", and the rows its own ``GradebookImporter`` specs upload): the
+Gradebook?", https://community.canvaslms.com/t5/Instructor-Guide/How-do-I-import-grades-in-the-Gradebook/ta-p/807,
+and the CSV canvas-lms's own ``gradebook_uploads_controller`` spec uploads): the
 columns ``Student, ID, SIS User ID, SIS Login ID, Section``, then one column
 per assignment headed ``Title (assignment id)``; a second row
 ``    Points Possible`` may follow the header. Canvas matches rows by ``ID``

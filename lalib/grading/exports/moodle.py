@@ -1,7 +1,8 @@
 """Moodle: the offline grading worksheet filled in, and the feedback files as one zip.
 
 **Worksheet.** Moodle's assignment "Download grading worksheet" has one row
-per participant; its importer (``mod/assign/feedback/offline``) finds its
+per participant; its importer (moodle/moodle ``mod/assign/feedback/offline/importgradeslib.php``
+and ``locallib.php``, ``process_import_grades``) finds its
 columns by their *translated* headers (``Identifier``, ``Grade``,
 ``Last modified (grade)`` and the feedback plugin's ``Feedback comments`` in
 English), reads the participant id from the end of ``Identifier``
