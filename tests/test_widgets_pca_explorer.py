@@ -214,7 +214,7 @@ def check_readouts(widget) -> dict:
         assert np.isclose(got[3], py["values"][1], atol=2e-3 * max(1, py["values"][0])), (snap, py["values"])
     assert np.isclose(numbers(snap["err"])[0], py["error"], atol=2e-3 * max(1, py["values"][0]))
     assert ("away from the real PC1" in snap["warning"]) is (not center)
-    assert numbers(snap["ratio"])[0] == pytest.approx(100 * py["ratio"], abs=1e-3)
+    assert numbers(snap["ratio"])[0] == pytest.approx(100 * py["ratio"], abs=0.051)   # one decimal
     snap["P"], snap["py"] = P, py
     return snap
 

@@ -225,7 +225,7 @@ function render({ model, el }) {
   root.append(h("p", { class: "lx-hint" },
     "Drag any point: one far away is an outlier. Or Tab to the plot, pick a point with [ and ], and move it with the " +
     "arrow keys (Shift for bigger steps). Red: PC1 through the mean, blue dashed: PC2; the thick bars are ±2 standard " +
-    "deviations. Purple: each point's projection onto PC1. The sliders rebuild the cloud."));
+    "deviations. Purple: each point's projection onto PC1. The sliders rebuild the cloud. Numbers are rounded to 3 decimals."));
 
   function reshape(changes) {
     const rho = "correlation" in changes ? changes.correlation : model.get("correlation");
@@ -265,7 +265,7 @@ function render({ model, el }) {
       const [px, py] = f.p(p);
       const sel = i === selected;
       parts.push(s("g", {
-        class: "lx-pt", "data-index": i, "data-selected": sel ? "" : null, tabindex: sel ? 0 : -1, role: "button",
+        class: sel ? "lx-pt lx-tip" : "lx-pt", "data-index": i, "data-selected": sel ? "" : null, tabindex: sel ? 0 : -1, role: "button",
         "aria-label": `point ${i + 1} of ${pts.length} at (${p.map(fmt).join(", ")}); arrow keys move it, [ and ] pick another`,
         "data-focus-key": sel ? "point" : null,
         onkeydown: nudge, ontouchstart: (e) => e.preventDefault(),
@@ -340,30 +340,32 @@ function render({ model, el }) {
     window.addEventListener("pointercancel", stop);
   }
 
-  const vec = (v) => `(${v.map(fmt).join(", ")})`;
+  // Readouts show 3 decimals; the hint under the plot says so once, instead of a "≈" on every number.
+  const num = (x) => fmt(x).replace("≈", "");
+  const vec = (v) => `(${v.map(num).join(", ")})`;
   function readout() {
     const [l1, l2] = model.get("values"), [v1, v2] = model.get("vectors"), C = model.get("cov");
     const center = model.get("center"), tied = model.get("tied"), [t1, t2] = model.get("true_values");
     const rho = C[0][0] > 0 && C[1][1] > 0 ? C[0][1] / Math.sqrt(C[0][0] * C[1][1]) : NaN;
     const cov = h("table", { class: "lx-cov", "aria-label": "covariance matrix, with 1/(n − 1)" },
-      C.map((row, i) => h("tr", {}, [h("th", {}, i === 0 ? "C =" : ""), ...row.map((x) => h("td", {}, fmt(x)))])));
+      C.map((row, i) => h("tr", {}, [h("th", {}, i === 0 ? "C =" : ""), ...row.map((x) => h("td", {}, num(x)))])));
     const used = center ? "" : " of XᵀX/(n − 1), no centring";
     const rows = [
       h("div", {}, [h("b", {}, "n "), h("span", { "data-field": "n" }, String(model.get("n"))), h("b", {}, "  mean "),
         h("span", { "data-field": "mean" }, vec(model.get("mean"))),
-        h("span", { "data-field": "corr" }, Number.isFinite(rho) ? `  correlation ${fmt(rho)}` : "")]),
+        h("span", { "data-field": "corr" }, Number.isFinite(rho) ? `  correlation ${num(rho)}` : "")]),
       cov,
       h("div", { "data-field": "values" }, tied
-        ? `λ₁ = λ₂ = ${fmt(l1)}${used}: every direction is a principal axis`
-        : `λ₁ = ${fmt(l1)} along ${vec(v1)};  λ₂ = ${fmt(l2)} along ${vec(v2)}${used}`),
-      h("div", { "data-field": "ratio" }, ["PC1 keeps ", h("span", { "data-field": "ratio-value" }, `${fmt(100 * model.get("ratio"))}%`),
+        ? `λ₁ = λ₂ = ${num(l1)}${used}: every direction is a principal axis`
+        : `λ₁ = ${num(l1)} along ${vec(v1)};  λ₂ = ${num(l2)} along ${vec(v2)}${used}`),
+      h("div", { "data-field": "ratio" }, ["PC1 keeps ", h("span", { "data-field": "ratio-value" }, `${(100 * model.get("ratio")).toFixed(1)}%`),
         ` of the ${center ? "variance" : "raw second moment"}`]),
       h("div", { "data-field": "error" }, [
         center ? "reconstruction error from PC1, Σ‖x − x̂‖²/(n − 1): " : "reconstruction error from this axis, Σ‖x − x̂‖²/(n − 1): ",
-        h("span", { "data-field": "error-value" }, fmt(model.get("error"))),
-        center ? " (= λ₂)" : `; with centring it is λ₂ = ${fmt(t2)}`]),
+        h("span", { "data-field": "error-value" }, num(model.get("error"))),
+        center ? " (= λ₂)" : `; with centring it is λ₂ = ${num(t2)}`]),
       h("div", { "data-field": "warning" }, center ? "" :
-        `Without centring the first axis points from the origin towards the cloud, ${fmt(model.get("angle"))}° away from the real PC1 (green dotted, variance ${fmt(t1)}).`),
+        `Without centring the first axis points from the origin towards the cloud, ${num(model.get("angle"))}° away from the real PC1 (green dotted, variance ${num(t1)}).`),
     ];
     return rows;
   }
