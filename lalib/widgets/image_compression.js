@@ -132,7 +132,11 @@ function render({ model, el }) {
     ctx.putImageData(pixels, 0, 0);
   }
 
-  const pct = (x) => `${fmt(100 * x)}%`;
+  // "= 8.5%" when exact at 3 decimals, "≈ 8.583%" when rounded: never "= ≈".
+  const pct = (x) => {
+    const t = fmt(100 * x);
+    return t.startsWith("≈") ? `≈ ${t.slice(1)}%` : `= ${t}%`;
+  };
   const update = redrawer(root, () => {
     const k = model.get("k");
     rebuild(k);
@@ -143,10 +147,10 @@ function render({ model, el }) {
     canvas.setAttribute("aria-label", `the image rebuilt from its first ${k} singular triplets`);
     caption.textContent = `rank ${k}: ${k} of ${Math.min(F.m, F.n)} layers`;
     status.replaceChildren(
-      h("div", { "data-field": "error" }, `relative error ‖A − A_k‖_F / ‖A‖_F = ${pct(model.get("error"))}; energy kept ${pct(model.get("energy"))}`),
+      h("div", { "data-field": "error" }, `relative error ‖A − A_k‖_F / ‖A‖_F ${pct(model.get("error"))}; energy kept ${pct(model.get("energy"))}`),
       h("div", { "data-field": "storage", "data-saves": String(saves) },
-        `storage k(m + n + 1) = ${stored.toLocaleString("en-US")} numbers vs m·n = ${original.toLocaleString("en-US")}: ` +
-        `${pct(model.get("ratio"))} of the original` +
+        `k(m + n + 1) = ${stored.toLocaleString("en-US")} numbers stored vs m·n = ${original.toLocaleString("en-US")} pixels; ` +
+        `storage / original ${pct(model.get("ratio"))}` +
         (saves ? "" : ` — no saving: break-even is k ≤ ${model.get("break_even")}`)),
     );
   });

@@ -161,7 +161,9 @@ html[data-theme="dark"] .lx-svdgeo, body[data-jp-theme-light="false"] .lx-svdgeo
 .lx-svdgeo button[aria-pressed="true"] { border-color: var(--lx-accent); border-width: 2px; font-weight: 600; }
 .lx-svdgeo :focus-visible { outline: 3px solid var(--lx-focus); outline-offset: 2px; }
 .lx-svdgeo .lx-stage { margin-top: 0.5em; }
-.lx-svdgeo .lx-stage input[type=range] { width: min(16em, 100%); vertical-align: middle; accent-color: var(--lx-accent); }
+.lx-svdgeo .lx-stage { display: flex; flex-wrap: wrap; align-items: center; gap: 0.3em; }
+.lx-svdgeo .lx-stage input[type=range] { flex: 1 1 6em; min-width: 6em; max-width: 14em; accent-color: var(--lx-accent); }
+.lx-svdgeo .lx-stage > div { flex-basis: 100%; }
 .lx-svdgeo .lx-axis { stroke: var(--lx-muted); stroke-opacity: 0.5; stroke-width: 1; }
 .lx-svdgeo .lx-circle { fill: none; stroke: var(--lx-muted); stroke-width: 1.2; stroke-dasharray: 3 3; }
 .lx-svdgeo .lx-ghost { fill: none; stroke: var(--lx-ell); stroke-opacity: 0.35; stroke-width: 1; stroke-dasharray: 2 4; }
