@@ -40,6 +40,7 @@ from lalib.grading.scoring import Graded
 from lalib.grading.store import Store, atomic_write
 
 __all__ = ["write_reports", "grades_rows", "merge_free_response", "fmt", "csv_safe", "csv_unsafe", "read_table",
+           "effective_points", "pending_points", "load_comments",
            "PENDING"]
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -104,7 +105,7 @@ def csv_unsafe(cell: str) -> str:
     return cell
 
 
-def _effective(g: Graded, manual: dict) -> dict:
+def effective_points(g: Graded, manual: dict) -> dict:
     """Question id -> points, with the instructor's free-text scores applied."""
     out = {}
     for qid, q in g.questions.items():
@@ -125,7 +126,7 @@ def grades_rows(graded: list[Graded], question_ids: list[str], manual: dict) -> 
     """The gradebook as rows of text, header first."""
     rows = [["student", "file", "canvas_user_id", "late", *question_ids, "total", PENDING, "max", "status"]]
     for g in graded:
-        points = _effective(g, manual)
+        points = effective_points(g, manual)
         failed = g.status == "grader error"
         total = "" if failed else fmt(sum(p or 0 for p in points.values()))
         pending = "" if failed else fmt(pending_points(g, manual))
@@ -159,7 +160,7 @@ def feedback_html(g: Graded, manual: dict, comments: dict | None = None) -> str:
     """One student's feedback page (``comments``: the instructor's, ``{student: {question: text}}``)."""
     e = html.escape
     said = (comments or {}).get(g.student, {})
-    points = _effective(g, manual)
+    points = effective_points(g, manual)
     total = sum(p or 0 for p in points.values())
     shown_total = "not graded (grader error)" if g.status == "grader error" else fmt(total)
     parts = [f"<h1>Feedback: {e(g.assignment)}</h1><p>Student: <b>{e(g.student)}</b> (file {e(g.name)})<br>"
@@ -251,7 +252,7 @@ def summary_html(graded: list[Graded], question_ids: list[str], manual: dict,
     if waiting:
         parts.append(f"<p>{waiting} submissions have free-text answers still {PENDING}: their totals below do "
                      "not include those points yet.</p>")
-    totals = [sum(p or 0 for p in _effective(g, manual).values()) for g in graded]
+    totals = [sum(p or 0 for p in effective_points(g, manual).values()) for g in graded]
     maximum = max((g.max for g in runnable), default=0.0)
     parts.append("<h2>Score distribution</h2>" + _histogram_svg(totals, maximum or 1.0))
     parts.append("<h2>Needs a look</h2><ul>" + "".join(f"<li>{e(x)}</li>" for x in needs_a_look(graded))

@@ -23,7 +23,7 @@ def scores_of(grading: str | Path, assignment: str | None = None) -> tuple[list[
     itself failed (no score); ``pending`` the free-text points not marked yet, never part of ``score``.
     """
     from lalib.grading import GRADER_ERROR, load_results
-    from lalib.grading.report import _effective, feedback_html, load_comments, pending_points
+    from lalib.grading.report import effective_points, feedback_html, load_comments, pending_points
     from lalib.grading.store import Store
     graded, _ = load_results(grading)
     sets = sorted({g.assignment for g in graded if g.assignment})
@@ -38,7 +38,7 @@ def scores_of(grading: str | Path, assignment: str | None = None) -> tuple[list[
         failed = g.status == GRADER_ERROR
         pending = 0.0 if failed else pending_points(g, manual)
         scores.append({"student": g.student, "file": g.name, "max": g.max, "pending": pending,
-                       "score": None if failed else float(sum(p or 0 for p in _effective(g, manual).values())),
+                       "score": None if failed else float(sum(p or 0 for p in effective_points(g, manual).values())),
                        "questions": g.questions, "page": feedback_html(g, manual, comments)})
     waiting = [s for s in scores if s["pending"]]
     if waiting:
