@@ -128,6 +128,9 @@ def test_the_merge_reads_excel_semicolons_cp1252_and_comments_reach_the_feedback
     (canvas_run / "bom.csv").write_text("\ufeff" + "\n".join(lines).replace(";", ",").replace("1,5", "1.5"),
                                         encoding="utf-8")
     assert merge_free_response(canvas_run / "bom.csv", canvas_run) == []
+    # Excel's "Unicode Text": UTF-16 with tabs.
+    (canvas_run / "u16.txt").write_bytes("\r\n".join(lines).replace(";", "\t").encode("utf-16"))
+    assert merge_free_response(canvas_run / "u16.txt", canvas_run) == []
 
 
 def test_summary_counts_wrong_answers_not_blanks_and_free_text_as_pending(canvas_run):

@@ -377,9 +377,10 @@ def load_comments(store: Store) -> dict:
 def read_table(path: Path) -> tuple[list[str], list[dict], str]:
     """Read a CSV as a spreadsheet saved it: ``(header, rows, delimiter)``.
 
-    Accepts a UTF-8 byte-order mark (Excel's "CSV UTF-8"), plain UTF-8, or
-    Windows-1252 (Excel's plain "CSV" on Windows), and commas, semicolons
-    (Excel where the decimal separator is a comma) or tabs.
+    Accepts a UTF-8 byte-order mark (Excel's "CSV UTF-8"), plain UTF-8,
+    Windows-1252 (Excel's plain "CSV" on Windows) or UTF-16 (its "Unicode
+    Text"), and commas, semicolons (Excel where the decimal separator is a
+    comma) or tabs.
 
     Examples
     --------
@@ -392,6 +393,8 @@ def read_table(path: Path) -> tuple[list[str], list[dict], str]:
     raw = Path(path).read_bytes()
     if raw.startswith(b"\xef\xbb\xbf"):
         text = raw[3:].decode("utf-8")
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode Text": UTF-16, tab-separated
+        text = raw.decode("utf-16")
     else:
         try:
             text = raw.decode("utf-8")
