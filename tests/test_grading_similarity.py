@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -13,6 +16,7 @@ from grading_helpers import write
 from lalib.grading import Limits, grade
 from lalib.grading.notebook import load_assignment, read_notebook
 from lalib.grading.sandbox import bwrap_available
+from lalib.grading.shards import merge, shard_of
 from lalib.grading.similarity import SOLUTION as MODEL
 from lalib.grading.similarity import answer_regions, compare_class, model_regions
 
@@ -163,8 +167,29 @@ def test_grade_similarity_writes_the_pairs_and_the_summary_shows_them_side_by_si
     assert all(float(r["similarity_a"]) >= 0.7 or float(r["similarity_b"]) >= 0.7 for r in rows)
     page = (out / "summary.html").read_text(encoding="utf-8")
     assert "Similar answers" in page and "<mark>" in page and "dora_1" in page
+    # Shards compare only their own students; merged, the whole class is compared (dora and rex are apart).
+    assert shard_of("dora_1", 2) != shard_of("rex_1", 2)
+    limits = Limits(timeout=30, cell_timeout=10)
+    for k in (1, 2):
+        grade(subs, tmp_path / f"shard{k}", seed=1, workers=1, limits=limits, progress=False, similar=True,
+              shard=(k, 2))
+    merge([tmp_path / "shard1", tmp_path / "shard2"], tmp_path / "merged")
+    assert (tmp_path / "merged" / "similarity.csv").read_bytes() == raw
+    assert (tmp_path / "merged" / "grades.csv").read_bytes() == (out / "grades.csv").read_bytes()
     # a run without --similarity forgets the comparison
     grade(subs, out, seed=1, workers=2, limits=Limits(timeout=30, cell_timeout=10), progress=False)
     assert not (out / "similarity.csv").exists()
     assert "Similar answers" not in (out / "summary.html").read_text(encoding="utf-8")
     assert json.loads((out / ".grading" / "last_run.json").read_text())["results"]
+
+
+def test_the_same_answers_give_the_same_pairs_in_every_process():
+    """Fingerprints must not depend on Python's per-process string hashing (shards and re-runs must agree)."""
+    code = ("import sys; sys.path.insert(0, 'tests'); import json, test_grading_similarity as t\n"
+            "from lalib.grading.similarity import compare_class\n"
+            "regions = {'a': {'rank.11': t.DORA}, 'b': {'rank.11': t.RENAMED}, 'c': {'rank.11': t.DORA[:400]}}\n"
+            "rows = compare_class(regions, {}, ['rank.11'], threshold=0.01)\n"
+            "print(json.dumps([(r['a'], r['b'], r['similarity_a'], r['similarity_b'], r['matched']) for r in rows]))")
+    outs = {subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
+    assert len(outs) == 1 and json.loads(outs.pop())

@@ -29,6 +29,7 @@ matching code side by side (:func:`with_similarity`, from the results kept in
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
 import json
@@ -98,10 +99,34 @@ def model_regions(exercise_file: Path, ids: list[str]) -> dict[str, str] | None:
     return {q: _strip_markers(code) for q, code in answer_regions(nb, ids).items()}
 
 
-def _fingerprint(code: str, boilerplate):
-    from copydetect import CodeFingerprint
-    return CodeFingerprint("answer.py", NOISE, GUARANTEE - NOISE + 1, boilerplate=boilerplate,
-                           fp=io.StringIO(code), language="python")
+class _Fingerprint:
+    """What :func:`copydetect.compare_files` reads of a document, with k-gram hashes that are the same in
+    every process (copydetect's own use Python's ``hash``, salted per process: two runs would then flag
+    different pairs, and shards could disagree)."""
+
+    def __init__(self, code: str, boilerplate=None):
+        import numpy as np
+        from copydetect.utils import filter_code, get_token_coverage, winnow
+
+        self.raw_code, self.k = code, NOISE
+        self.filtered_code, self.offsets = filter_code(code, "answer.py", "python")
+        text = self.filtered_code
+        grams = [hashlib.blake2b(text[i:i + NOISE].encode(), digest_size=8).digest()
+                 for i in range(len(text) - NOISE + 1)]
+        hashes = np.array([int.from_bytes(g, "big", signed=True) for g in grams], dtype=np.int64)
+        hashes, idx = winnow(hashes, GUARANTEE - NOISE + 1, remove_duplicates=False)
+        if boilerplate is not None and len(boilerplate):
+            keep = ~np.isin(hashes, np.asarray(list(boilerplate), dtype=np.int64))
+            hashes, idx = hashes[keep], idx[keep]
+        self.hash_idx: dict[int, list[int]] = {}
+        for h, i in zip(hashes.tolist(), idx.tolist()):
+            self.hash_idx.setdefault(h, []).append(i)
+        self.hashes = set(self.hash_idx)
+        self.token_coverage = get_token_coverage(self.hash_idx, NOISE, len(text))
+
+
+def _fingerprint(code: str, boilerplate) -> _Fingerprint:
+    return _Fingerprint(code, boilerplate)
 
 
 def _highlight(code: str, slices) -> str:
@@ -186,7 +211,13 @@ def compare_class(regions: dict[str, dict[str, str]], template: dict[str, str], 
             given = template.get(question, "")
             solution = model.get(question) if model else None
         boilerplate = list(_fingerprint(given, None).hashes) if given.strip() else None
-        fps = {s: _fingerprint(t, boilerplate) for s, t in texts.items() if t.strip()}
+        made: dict[str, object] = {}  # identical answers (common for short questions) are tokenised once
+        fps = {}
+        for s, t in texts.items():
+            if t.strip():
+                if t not in made:
+                    made[t] = _fingerprint(t, boilerplate)
+                fps[s] = made[t]
         rows = []
         for a, b in sorted(_pairs(fps, common_limit)):
             row = _compare(a, fps[a], b, fps[b], question)
