@@ -105,3 +105,16 @@ def test_four_shards_merged_are_one_run_byte_for_byte(tmp_path, capsys):
     assert "merged 4 shards: 11 submissions" in capsys.readouterr().out
     assert (merged / "grades.csv").read_bytes() == (single / "grades.csv").read_bytes()
     assert outputs(merged) == outputs(single)  # feedback pages, summary and free text too
+
+
+def test_the_command_line_names_a_bad_shard_roster_or_merge(tmp_path, capsys):
+    write(load("exercise"), tmp_path / "subs", file_name("a"))
+    for argv, said in (
+            (["--shard", "5/4"], "K must be between 1 and N"),
+            (["--roster", str(tmp_path / "nope.csv")], "does not exist"),
+    ):
+        assert cli_main(["grade", str(tmp_path / "subs"), "--out", str(tmp_path / "out"), "--seed", "1",
+                         "--no-progress", *argv]) == 2
+        assert said in capsys.readouterr().err
+    assert cli_main(["grade", "--merge", str(tmp_path / "nothing"), "--out", str(tmp_path / "out")]) == 2
+    assert "holds no grading run" in capsys.readouterr().err
