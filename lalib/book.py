@@ -20,6 +20,9 @@
   ``search.html`` keeps them.
 - Printing: ``_static/lalib-print.css`` (added to every page by Jupyter Book,
   like every stylesheet in ``_static``) lets tall code cells break across pages.
+- Long pages stay fast to update: ``_static/lalib-render.css`` skips rendering
+  sections off screen, and the theme's tab-stop observer is told to ignore
+  widgets' own changes (see :func:`quiet_tab_stops`).
 
 Enabled in ``_config.yml`` under ``sphinx.extra_extensions``.
 """
@@ -29,6 +32,10 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
+
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
 
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 ICON_CSS = "lalib-icons.css"
@@ -261,6 +268,51 @@ def slim_search(app, exception) -> None:
             page.write_text(slim, encoding="utf-8")
 
 
+# --- The theme's tab-stop observer -------------------------------------------
+
+# pydata-sphinx-theme 0.17 gives scrollable blocks a tab stop. It re-checks them
+# 300 ms after any change in the page's main content, reading the scroll width
+# of every code block and output: a forced layout of the whole chapter (tens of
+# ms) after each drag or "Check" in a widget. A widget's own changes never add
+# or remove a scrollable block, so they are left out.
+TAB_STOP_OBSERVER = 'new MutationObserver(t).observe(document.getElementById("main-content"),{subtree:!0,childList:!0})'
+TAB_STOP_OBSERVER_QUIET = ('new MutationObserver(m=>{m.some(r=>!(r.target.closest&&r.target.closest(".lalib-widget")))'
+                           '&&t()}).observe(document.getElementById("main-content"),{subtree:!0,childList:!0})')
+
+
+def quiet_tab_stops(script: str) -> str | None:
+    """The theme's script with its tab-stop observer blind to widgets, or None if not found.
+
+    Examples
+    --------
+    >>> quiet_tab_stops("a;" + TAB_STOP_OBSERVER + ";b") == "a;" + TAB_STOP_OBSERVER_QUIET + ";b"
+    True
+    >>> quiet_tab_stops("another theme version") is None
+    True
+    """
+    if script.count(TAB_STOP_OBSERVER) != 1:
+        return None
+    return script.replace(TAB_STOP_OBSERVER, TAB_STOP_OBSERVER_QUIET)
+
+
+def patch_theme_script(app, exception) -> None:
+    """After an HTML build: the theme's tab-stop observer ignores widget changes."""
+    if exception is not None or app.builder.format != "html":
+        return
+    path = Path(app.outdir) / "_static" / "scripts" / "pydata-sphinx-theme.js"
+    if not path.is_file():
+        return
+    script = path.read_text(encoding="utf-8")
+    if TAB_STOP_OBSERVER_QUIET in script:
+        return  # an incremental build kept the patched file
+    patched = quiet_tab_stops(script)
+    if patched is None:
+        logger.warning("lalib.book: the theme's tab-stop observer was not found in %s (a new theme version?); "
+                       "every widget change will make the page re-measure its code blocks", path.name)
+        return
+    path.write_text(patched, encoding="utf-8")
+
+
 # --- Launch buttons -----------------------------------------------------------
 
 def launch_urls_to_notebook(buttons: list[dict], source: str, notebook: str | None) -> list[dict]:
@@ -323,4 +375,5 @@ def setup(app):
     app.connect("html-page-context", launch_notebook_forms, priority=999)
     app.connect("build-finished", serve_icon_subset)
     app.connect("build-finished", slim_search)
+    app.connect("build-finished", patch_theme_script)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import math
 import pkgutil
+import re
 from importlib import resources
 
 import numpy as np
@@ -19,7 +20,7 @@ import pytest
 import lalib.widgets
 from lalib.widgets import RankExplorer
 from lalib.widgets.base import BookWidget, asset_html, read_js, widget_classes
-from lalib.widgets.sphinx import ship_assets_once
+from lalib.widgets.sphinx import current_asset, ship_assets_once
 
 # Every module in lalib/widgets/, so a new widget is under contract as soon as its file exists.
 for module in pkgutil.iter_modules(lalib.widgets.__path__):
@@ -184,6 +185,22 @@ def test_assets_as_shared_files_mount_every_widget_offline(offline_page, tmp_pat
     offline_page.locator('.lx-rank input[aria-label="A[2, 1]"]').first.press("Enter")
     assert offline_page.locator('[data-field="rank"]').first.inner_text() == "2"
     assert offline_page.errors == [] and all(u.startswith("file://") for u in offline_page.requests)
+
+
+def test_a_cached_page_ships_the_installed_widget_code():
+    # jupyter-cache keeps a chapter's outputs until its code changes: a page
+    # rebuilt from them must still get today's runtime, not the cached copy.
+    today = asset_html("runtime.js")
+    key = re.search(r'data-lalib-asset="([^"]+)"', today).group(1)
+    stale = '<script data-lalib-asset="runtime.js@0123456789ab">\nold();\n</script>\n<div id="w1"></div>'
+    stored = {}
+    body = ship_assets_once(stale + stale, lambda name, content: stored.setdefault(name, content) and name,
+                            current_asset)
+    assert "0123456789ab" not in body and body.count(key) == 1
+    [(name, content)] = stored.items()
+    assert "old();" not in content and "lalib.runtime =" in content and name.startswith("runtime.")
+    # a file lalib does not ship keeps its cached copy
+    assert current_asset("gone.js@0123456789ab") is None
 
 
 def test_a_widget_that_cannot_start_says_so_in_the_page(offline_page, tmp_path):

@@ -87,6 +87,10 @@ function mountStatic(id) {
   const el = document.getElementById(id);
   if (!el || el.dataset.host) return null;
   el.dataset.host = "static";
+  // The book's theme (Bootstrap) answers every click on the page by querying
+  // the whole document for its menus and toggles: 5 ms per "Check" on a long
+  // chapter. Clicks inside a widget are the widget's own.
+  el.addEventListener("click", (e) => e.stopPropagation());
   try {
     const widget = lalib.widgets[el.dataset.lalibWidget];
     if (!widget) throw new Error(`no widget named "${el.dataset.lalibWidget}" was loaded`);
@@ -249,9 +253,13 @@ function parseVector(text) {
 
 // Typeset math in a freshly drawn element when the page has MathJax, once
 // MathJax has started. The book marks notebook output "mathjax_ignore", so
-// the element opts back in with the class "mathjax_process".
+// the element opts back in with the class "mathjax_process". Only when it
+// holds TeX (\(...\), \[...\] or $...$): a MathJax pass, even over plain
+// text, costs a self-check's "Check" a frame on a long page.
+const TEX = /\\\(|\\\[|\$/;
 function typeset(el) {
   el.classList.add("mathjax_process");
+  if (!TEX.test(el.textContent)) return;
   const mj = globalThis.MathJax;
   if (!mj || !mj.startup || !mj.startup.promise) return;
   mj.startup.promise.then(() => mj.typesetPromise([el])).catch(() => {});
