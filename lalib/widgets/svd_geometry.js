@@ -74,6 +74,7 @@ function normalized(v) {
   return v.map((x) => x / norm);
 }
 const z = (x) => x + 0; // no -0 in the state
+const sign = (x) => (x > 0 ? 1 : x < 0 ? -1 : 0); // of the scaled matrix's determinant: the raw one can overflow
 
 function derive(state) {
   const rows = state.matrix, stage = state.stage, n = rows.length;
@@ -139,7 +140,8 @@ function derive(state) {
     }
   }
   return {
-    sigma: sig, u: us.map((u) => u.map(z)), v: vs.map((v) => v.map(z)), rank, det_u, det_v, det: z(det(rows)),
+    sigma: sig, u: us.map((u) => u.map(z)), v: vs.map((v) => v.map(z)), rank, det_u, det_v,
+    det_sign: sign(det(rows.map((row) => row.map((x) => x / scale)))),
     stage_matrix: M.map((row) => row.map(z)),
   };
 }
@@ -447,7 +449,7 @@ function render({ model, el }) {
       h("div", { "data-field": "v" }, `right singular vectors: ${vs.map((v, i) => `v${SUB[i]} = ${vec(v)}`).join(";  ")}`),
       h("div", { "data-field": "u" }, `left singular vectors: ${us.map((u, i) => `u${SUB[i]} = ${vec(u)}`).join(";  ")}`),
       h("div", { "data-field": "moves" }, `Vᵀ is a rotation; U is ${du < 0 ? "a reflection (det U = −1)" : "a rotation (det U = +1)"}` +
-        (du < 0 ? ` because det A ${fmt(model.get("det"))} < 0: A flips orientation` : "") +
+        (du < 0 && rank === size ? " because det A < 0: A flips orientation" : "") +
         (rank < size ? `; σ = 0 squashes ${size - rank === 1 ? "one direction" : `${size - rank} directions`} flat` : "")),
     ];
     // Rounding noise (|x| below 1e-12 of the largest entry) reads as 0.
@@ -476,7 +478,7 @@ function render({ model, el }) {
       : "Step through the stages with the slider or ◀ ▶. Turn the view by dragging the picture, or Tab to it and use the arrow keys; type entries or pick a preset.";
     status.replaceChildren(...readout());
   });
-  onChange(model, ["matrix", "stage", "sigma", "u", "v", "rank", "det_u", "det_v", "det", "stage_matrix"], update);
+  onChange(model, ["matrix", "stage", "sigma", "u", "v", "rank", "det_u", "det_v", "det_sign", "stage_matrix"], update);
   update();
 }
 

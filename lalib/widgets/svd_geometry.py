@@ -92,6 +92,11 @@ def _det(M: list[list[float]]) -> float:
             + M[0][2] * (M[1][0] * M[2][1] - M[1][1] * M[2][0]))
 
 
+def _sign(x: float) -> float:
+    """-1, 0 or 1 (of the scaled matrix's determinant: the raw one can overflow)."""
+    return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
+
+
 def _cross(a: list[float], b: list[float]) -> list[float]:
     return [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]]
 
@@ -118,8 +123,8 @@ def describe(matrix: ArrayLike, stage: int = 3) -> dict:
     dict
         ``sigma`` (decreasing), ``u`` and ``v`` (lists of the singular
         vectors ``uᵢ``, ``vᵢ``), ``rank`` (singular values above ``1e-10 σ₁``),
-        ``det_u``, ``det_v`` (±1: ``-1`` is a reflection), ``det`` (of the
-        matrix), ``stage_matrix`` (the map applied so far, as rows).
+        ``det_u``, ``det_v`` (±1: ``-1`` is a reflection), ``det_sign`` (the
+        sign of ``det A``: −1, 0 or 1), ``stage_matrix`` (the map applied so far, as rows).
 
     Examples
     --------
@@ -212,7 +217,7 @@ def describe(matrix: ArrayLike, stage: int = 3) -> dict:
                 row.append(total + 0.0)
             M.append(row)
     return {"sigma": sig, "u": [[x + 0.0 for x in u] for u in us], "v": [[x + 0.0 for x in v] for v in vs],
-            "rank": rank, "det_u": det_u, "det_v": det_v, "det": _det(rows) + 0.0,
+            "rank": rank, "det_u": det_u, "det_v": det_v, "det_sign": _sign(_det([[x / scale for x in row] for row in rows])),
             "stage_matrix": [[x + 0.0 for x in row] for row in M]}
 
 
@@ -247,7 +252,7 @@ class SvdGeometry(BookWidget):
     rank = t.Int(0).tag(sync=True)
     det_u = t.Float(1.0).tag(sync=True)
     det_v = t.Float(1.0).tag(sync=True)
-    det = t.Float(0.0).tag(sync=True)
+    det_sign = t.Float(0.0).tag(sync=True)
     stage_matrix = t.List(t.List(t.Float())).tag(sync=True)
 
     def __init__(self, matrix: ArrayLike = PRESETS["stretch"], stage: int = 3, **kwargs):
