@@ -230,6 +230,27 @@ def test_tall_code_cells_may_break_across_printed_pages(open_page, docname):
     assert stuck == []
 
 
+def test_long_pages_render_only_what_is_near_the_screen(open_page, book):
+    # A widget update on a long page must not re-render the whole chapter (benchmarks/chapters.md).
+    page = open_page("chapters/03-rank")
+    page.wait_for_selector(".lx-quiz")
+    visibility = "() => [...document.querySelectorAll('article section section')].map(s => getComputedStyle(s).contentVisibility)"
+    assert set(page.evaluate(visibility)) == {"auto"}
+    page.emulate_media(media="print")
+    assert set(page.evaluate(visibility)) == {"visible"}  # printing lays out every section
+    page.emulate_media(media="screen")
+    # The theme's page-wide click handlers and its tab-stop observer never see a widget's own work.
+    theme = (book / "_static" / "scripts" / "pydata-sphinx-theme.js").read_text(encoding="utf-8")
+    assert 'closest(".lalib-widget")' in theme
+    page.evaluate("window.pageClicks = 0; document.addEventListener('click', () => window.pageClicks++)")
+    quiz = page.locator(".lx-quiz[data-kind=choice]").first
+    quiz.locator("input[type=radio]").first.check()
+    quiz.locator(".lx-check").click()
+    assert quiz.locator(".lx-feedback").inner_text().strip()
+    page.locator("article p").first.click()
+    assert page.evaluate("window.pageClicks") == 1  # the paragraph's click only
+
+
 @pytest.fixture
 def chapter(open_page, book):
     holding = chapters_with(book, "rank-?explorer")
