@@ -100,6 +100,9 @@ function derive(state) {
     scores.push(plain(z));
     recon.push([plain(px), plain(py)]);
   }
+  // Rounding-level leftovers read as what they are, zero (see describe).
+  if (l2 <= 1e-12 * l1) l2 = 0;
+  if (err <= (1e-10 * big) * (1e-10 * big) * (n - 1)) err = 0;
   const total = l1 + l2;
   const cosine = Math.abs(v1[0] * tv1[0] + v1[1] * tv1[1]);
   const angle = state.center ? 0 : (Math.acos(Math.min(1, cosine)) * 180) / Math.PI;

@@ -214,6 +214,12 @@ def describe(points: ArrayLike, center: bool = True) -> dict:
         err += ex * ex + ey * ey
         scores.append(_plain(z))
         recon.append([_plain(px), _plain(py)])
+    # Rounding-level leftovers read as what they are, zero: a second variance within the
+    # cancellation error of the first, a residual within eps² of the coordinates².
+    if l2 <= 1e-12 * l1:
+        l2 = 0.0
+    if err <= (1e-10 * big) * (1e-10 * big) * (n - 1):
+        err = 0.0
     total = l1 + l2
     cosine = abs(v1[0] * tv1[0] + v1[1] * tv1[1])
     angle = 0.0 if center else math.degrees(math.acos(min(1.0, cosine)))
