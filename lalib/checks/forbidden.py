@@ -90,8 +90,9 @@ def used_names(code: str, within: str | None = None) -> set[str]:
     found: set[str] = set()
     scope = _definition(tree, within) if within else None
     scope = tree if scope is None else scope
+    in_scope = {id(n) for n in ast.walk(scope)}  # one walk: a whole notebook is thousands of nodes
     for node in ast.walk(tree):
-        inside = scope is tree or any(n is node for n in ast.walk(scope))
+        inside = id(node) in in_scope
         if isinstance(node, ast.Import):
             for a in node.names:
                 if a.asname:
