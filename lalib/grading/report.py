@@ -290,14 +290,17 @@ def needs_a_look(graded: list[Graded]) -> list[str]:
     for students in by_hash.values():
         if len(students) > 1:
             lines.append("identical notebooks: " + ", ".join(students))
+    # Only answers with a value have a fingerprint (a function's outputs depend on the
+    # student's own hidden inputs): say so, rather than "every question".
     by_answers = defaultdict(list)
     for g in graded:
-        prints = [q["fingerprint"] for q in g.questions.values() if q.get("fingerprint")]
+        prints = tuple(sorted((k, q["fingerprint"]) for k, q in g.questions.items() if q.get("fingerprint")))
         if len(prints) >= 3:
-            by_answers[tuple(sorted((k, q["fingerprint"]) for k, q in g.questions.items()))].append(g)
-    for group in by_answers.values():
+            by_answers[prints].append(g)
+    for prints, group in by_answers.items():
         if len(group) > 1 and len({g.sha256 for g in group}) > 1:
-            lines.append("identical answers to every question: " + ", ".join(g.student for g in group))
+            lines.append(f"identical values in all {len(prints)} answers that are values (functions and free "
+                         "text are compared by --similarity): " + ", ".join(g.student for g in group))
     texts = defaultdict(list)
     for g in graded:
         for qid, q in g.questions.items():
