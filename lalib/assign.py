@@ -452,7 +452,8 @@ def assign_roster(source_dir: Path | str, roster: Path | str, dest_dir: Path | s
         exercise = nbformat.reads(text, as_version=4)
         aid = exercise.metadata.get("lalib", {}).get("assignment", path.stem)
         if not has_variants(aid):
-            said.append(f"{path.name}: the same for everyone (its bank has no variants): hand out exercises/{path.name}")
+            said.append(f"{path.name}: the same for everyone (its bank has no variants): "
+                        f"hand out exercises/{path.name}")
             continue
         for sid in students.ids:
             out = dest_dir / sid / path.name
@@ -461,7 +462,8 @@ def assign_roster(source_dir: Path | str, roster: Path | str, dest_dir: Path | s
             if not out.exists() or out.read_text(encoding="utf-8") != mine:
                 out.write_text(mine, encoding="utf-8", newline="\n")
             written += 1
-        said.append(f"{path.name}: one variant per student in {dest_dir}/<id>/{path.name} ({len(students.ids)} students)")
+        said.append(f"{path.name}: one variant per student in {dest_dir}/<id>/{path.name} "
+                    f"({len(students.ids)} students)")
     if not written:
         raise ValueError(f"no exercise set in {source_dir} has variants, so a roster changes nothing")
     said.append(f"variants drawn with the grading secret {secret_path}: grade with `lalib grade --roster {roster}` "

@@ -200,7 +200,8 @@ def test_the_grader_scores_every_submission_against_its_submitters_own_variant(t
     roster = write_roster(tmp_path / "roster.csv", ids)
     seeds = {s: variant_seed(SECRET, "rank", s) for s in ids}
     solution = nbformat.read(SOLUTION, as_version=4)
-    own = with_answers(student_notebook(solution, "rank", "101", SECRET), answers_for(rank_bank.parameters(seeds["101"])))
+    own = with_answers(student_notebook(solution, "rank", "101", SECRET),
+                       answers_for(rank_bank.parameters(seeds["101"])))
     subs = tmp_path / "subs"
     subs.mkdir()
     handed_in = {

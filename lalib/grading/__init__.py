@@ -392,7 +392,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--similarity", action="store_true",
                         help="compare answers question by question (and with the model solutions): similarity.csv "
                              "and a section of summary.html with the matching code side by side")
-    parser.add_argument("--similarity-threshold", type=float, default=similarity.THRESHOLD, metavar="SHARE",
+    parser.add_argument("--similarity-threshold", type=similarity.share, default=similarity.THRESHOLD,
+                        metavar="SHARE",
                         help="list a pair when this share of one answer's fingerprints is in the other "
                              "(default %(default)s)")
     parser.add_argument("--shard", metavar="K/N",

@@ -39,7 +39,7 @@ from itertools import combinations
 from pathlib import Path
 
 __all__ = ["answer_regions", "compare_class", "write_similarity", "clear", "with_similarity", "save_regions",
-           "load_regions", "model_regions", "run", "last_threshold", "section", "THRESHOLD", "SOLUTION"]
+           "load_regions", "model_regions", "run", "last_threshold", "section", "share", "THRESHOLD", "SOLUTION"]
 
 NOISE = 25            # k: a k-gram of fewer filtered characters is noise (copydetect's default)
 GUARANTEE = 30        # a match this long is always found (window = GUARANTEE - NOISE + 1)
@@ -313,7 +313,8 @@ def section(out: Path) -> str:
     students = len({(r["a"], r["b"]) for r in pairs})
     parts = ["<h2 id='similarity'>Similar answers</h2>",
              f"<p>{len(pairs)} answer(s), from {students} pair(s) of submissions (a question's answers, or "
-             f"<i>overall</i> the whole notebook's), share at least {data.get('threshold', THRESHOLD):.0%} of one side's "
+             f"<i>overall</i> the whole notebook's), share at least {data.get('threshold', THRESHOLD):.0%} "
+             "of one side's "
              "fingerprints (copydetect, winnowing as MOSS does; names renamed and comments do not hide a copy; the "
              "exercise's own code is left out). A flag is a reason to look, not a verdict. All pairs are in "
              "<code>similarity.csv</code>.</p>"]
@@ -363,3 +364,21 @@ def last_threshold(folder: Path) -> float:
         return float(json.loads((Path(folder) / ".grading" / _RESULTS).read_text(encoding="utf-8"))["threshold"])
     except (OSError, ValueError, KeyError, TypeError):
         return THRESHOLD
+
+
+def share(text: str) -> float:
+    """``--similarity-threshold``: a share in (0, 1], refused at once rather than after grading.
+
+    Examples
+    --------
+    >>> share("0.8")
+    0.8
+    """
+    import argparse
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a share between 0 and 1, such as 0.7")
+    return value
