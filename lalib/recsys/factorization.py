@@ -246,15 +246,16 @@ class MatrixFactorization(BiasBaseline):
         if self.implicit:
             F = _RowNormalized(rows)  # each user's rated items, scaled to unit length
             W = np.zeros((ni, d))
-        for _ in self._epochs(epochs):
-            users = _vb_rows(rows, Y, tau, *prior_u, r_sq, other_moments=item_moments, fold=True)
+        for epoch in self._epochs(epochs):
+            bound = self.track_loss or epoch == epochs - 1  # log-determinants only where the bound is read
+            users = _vb_rows(rows, Y, tau, *prior_u, r_sq, other_moments=item_moments, fold=True, logdet=bound)
             X = users.X
             if self.implicit:
                 _, W, prec, means = _vb_prior_implicit(X, users.S_sum, F, W, prior_u[1], _IMPLICIT_REG)
                 prior_u = (means, prec)
             else:
                 prior_u = _vb_prior(X, users.S_sum)
-            items = _vb_rows(cols, X, tau, *prior_i, r_sq, row_sums=users.moments)
+            items = _vb_rows(cols, X, tau, *prior_i, r_sq, row_sums=users.moments, logdet=bound)
             Y, item_moments = items.X, items.moments
             prior_i = _vb_prior(Y, items.S_sum)
             sse = items.sse
