@@ -1,7 +1,7 @@
 // Image compression: a rank slider over a photograph. The page rebuilds the
 // rank-k image σ₁u₁v₁ᵀ + ... + σ_k u_k v_kᵀ itself from 8-bit factors embedded
-// at build time, adding (or removing) one rank-1 layer per step of the slider,
-// so it answers at once with no kernel. The readouts (error, energy, storage)
+// at build time, adding (or removing) one rank-1 layer per step of the slider
+// (and jumping from checkpoints every 8 ranks), so it answers at once with no kernel. The readouts (error, energy, storage)
 // come from derive() in the page and from the kernel in JupyterLab.
 
 const { h, fmt, onChange, redrawer, guarded } = lalib.runtime;
@@ -104,25 +104,46 @@ function render({ model, el }) {
     `Drag the slider (or focus it and use the arrow keys, Home and End) to keep the first k of the ${K} shipped singular triplets. ` +
     "The page rebuilds the image from them itself; they are stored to 8 bits, which adds a little error of its own."));
 
-  // Add (sign +1) or remove (−1) the layer σᵢuᵢvᵢᵀ.
-  function layer(i, sign) {
+  // Add (sign +1) or remove (−1) the layer σᵢuᵢvᵢᵀ to `target`.
+  function layer(target, i, sign) {
     const u = F.U[i], v = F.V[i], n = F.n;
     for (let r = 0; r < F.m; r++) {
       const a = sign * u[r];
       if (a === 0) continue;
       const row = r * n;
-      for (let c = 0; c < n; c++) sum[row + c] += a * v[c];
+      for (let c = 0; c < n; c++) target[row + c] += a * v[c];
     }
   }
+  // Checkpoints: the rank-r image for r = 0, 8, 16, ..., built a few layers at a time between frames
+  // after the widget appears, so that any rank is at most 4 layers (plus a copy) from one of them.
+  const STEP = 8;
+  const marks = new Map([[0, new Float32Array(F.m * F.n)]]);
+  (function buildMarks() {
+    const acc = new Float32Array(F.m * F.n);
+    let r = 0;
+    const slice = () => {
+      const end = Math.min(F.K, r + STEP);
+      for (; r < end; r++) layer(acc, r, 1);
+      marks.set(r, acc.slice());
+      if (r < F.K) setTimeout(slice, 0);
+    };
+    setTimeout(slice, 0);
+  })();
   function rebuild(k) {
-    // Step from the current rank when that is cheaper than starting over.
-    if (Math.abs(k - have) <= k) {
-      while (have < k) layer(have++, 1);
-      while (have > k) layer(--have, -1);
-    } else {
-      sum.fill(0);
-      for (have = 0; have < k; have++) layer(have, 1);
+    // Start from whichever is fewest layers away: the image drawn now, or a checkpoint (a copy costs about a layer).
+    let from = have, cost = Math.abs(k - have);
+    for (const r of [Math.floor(k / STEP) * STEP, Math.ceil(k / STEP) * STEP, F.K]) {
+      if (marks.has(r) && Math.abs(k - r) + 1 < cost) {
+        from = r;
+        cost = Math.abs(k - r) + 1;
+      }
     }
+    if (from !== have) {
+      sum.set(marks.get(from));
+      have = from;
+    }
+    while (have < k) layer(sum, have++, 1);
+    while (have > k) layer(sum, --have, -1);
     const d = pixels.data;
     for (let p = 0; p < sum.length; p++) {
       const g = Math.max(0, Math.min(255, Math.round(sum[p] * 255)));
@@ -132,7 +153,6 @@ function render({ model, el }) {
     ctx.putImageData(pixels, 0, 0);
   }
 
-  // "= 8.5%" when exact at 3 decimals, "≈ 8.583%" when rounded: never "= ≈".
   const pct = (x) => {
     const t = fmt(100 * x);
     return t.startsWith("≈") ? `≈ ${t.slice(1)}%` : `= ${t}%`;
