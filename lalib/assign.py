@@ -448,13 +448,16 @@ def assign_roster(source_dir: Path | str, roster: Path | str, dest_dir: Path | s
     master, secret_path = obtain_secret(
         secret, lambda text: print(text.replace("lalib grade:", "lalib assign:", 1), file=sys.stderr))
     said, written = [], 0
-    for path, text in expected_files(source_dir, dest_dir).items():
-        exercise = nbformat.reads(text, as_version=4)
-        aid = exercise.metadata.get("lalib", {}).get("assignment", path.stem)
-        if not has_variants(aid):
+    if not source_dir.is_dir():
+        raise FileNotFoundError(f"source folder {str(source_dir)!r} does not exist")
+    for path in sorted(source_dir.glob("*.ipynb")):
+        solution = nbformat.read(path, as_version=4)
+        aid = solution.metadata.get("lalib", {}).get("assignment", path.stem)
+        if not has_variants(aid):  # (such a set is not even built here: its problems are not this command's)
             said.append(f"{path.name}: the same for everyone (its bank has no variants): "
                         f"hand out exercises/{path.name}")
             continue
+        exercise = make_exercise(solution, source=f"{source_dir.name}/{path.name}")
         for sid in students.ids:
             out = dest_dir / sid / path.name
             mine = render(_variant_of(exercise, aid, sid, master, path.name))
