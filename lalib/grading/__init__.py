@@ -12,6 +12,11 @@ The pipeline, one named step per module:
    (:mod:`.scoring`), afresh on every run with the current question bank;
 6. **report**: ``grades.csv``, ``feedback/``, ``free_response.csv``,
    ``summary.html`` (:mod:`.report`).
+
+Around it: ``--shard K/N`` keeps only one shard's students after step 1 and
+``--merge`` combines the shards (:mod:`.shards`); ``--roster`` makes step 5
+judge each student's own variant (:mod:`.variants`); ``--similarity`` compares
+the answers before step 6 (:mod:`.similarity`).
 """
 
 from __future__ import annotations
