@@ -72,6 +72,7 @@ html[data-theme="dark"] .lx-gd, body[data-jp-theme-light="false"] .lx-gd {
 .lx-gd .lx-path { fill: none; stroke: var(--lx-path); stroke-width: 1.6; }
 .lx-gd .lx-iter { fill: var(--lx-path); }
 .lx-gd .lx-min { fill: var(--lx-fg); }
+.lx-gd .lx-handle { fill-opacity: 0.85; stroke: var(--lx-surface); stroke-width: 2; }
 .lx-gd .lx-curve { fill: none; stroke: var(--lx-accent); stroke-width: 1.6; }
 .lx-gd .lx-lossplot { width: min(320px, 100%); height: auto; border: 1px solid var(--lx-border); border-radius: 6px;
   background: var(--lx-surface); display: block; margin-top: 0.4em; }
