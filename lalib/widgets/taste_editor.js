@@ -131,13 +131,14 @@ html[data-theme="dark"] .lx-taste, body[data-jp-theme-light="false"] .lx-taste {
 .lx-taste .lx-gridwrap { overflow-x: auto; max-width: 100%; }
 .lx-taste table.lx-grid { border-collapse: collapse; }
 .lx-taste .lx-grid th { font-weight: 600; font-size: 0.8em; padding: 2px 3px; text-align: center; }
-.lx-taste .lx-grid th.lx-colhead { writing-mode: vertical-rl; transform: rotate(180deg); height: 6.5em;
+.lx-taste .lx-grid th.lx-colhead { writing-mode: vertical-rl; transform: rotate(180deg);
   text-align: left; vertical-align: bottom; white-space: nowrap; }
 .lx-taste .lx-grid th.lx-rowhead { text-align: right; white-space: nowrap; }
 .lx-taste .lx-grid tr.lx-selected-row th.lx-rowhead { color: var(--lx-you); }
 .lx-taste .lx-grid td { padding: 1px; }
 .lx-taste .lx-cell { width: 2.6em; height: 2.6em; min-height: 0; margin: 0; padding: 0; border-radius: 3px;
   font-variant-numeric: tabular-nums; }
+@media (max-width: 480px) { .lx-taste .lx-cell { width: 2.4em; height: 2.4em; } }
 .lx-taste .lx-cell[data-known="true"] { font-weight: 700; border-width: 2px; }
 .lx-taste .lx-cell[data-known="false"] { color: var(--lx-muted); font-style: italic; font-size: 0.85em; border-style: dashed; }
 .lx-taste .lx-cell[aria-selected="true"] { outline: 3px solid var(--lx-focus); }
@@ -163,6 +164,7 @@ function addStyle() {
 
 const stars = (x) => Math.min(5, Math.max(1, x)); // predictions are shown on the 1-5 scale
 const one = (x) => (Math.round(x * 10) / 10).toFixed(1);
+const possessive = (name) => (name === "You" ? "Your" : `${name}'s`);
 
 function render({ model, el }) {
   addStyle();
@@ -297,7 +299,8 @@ function render({ model, el }) {
     Q.forEach((q, i) => {
       const [x, y] = at(q), isTop = top.includes(i);
       parts.push(s("circle", { cx: x, cy: y, r: isTop ? 6 : 4.5, class: `lx-item${isTop ? " lx-top" : ""}`, "data-item": i }),
-        s("text", { x: x + 7, y: y + 4 }, movies[i]));
+        x > SIZE * 0.78 ? s("text", { x: x - 7, y: y - 6, "text-anchor": "end" }, movies[i])
+          : s("text", { x: x + 7, y: y + 4 }, movies[i]));
     });
     if (pn > 1e-12) {
       const [x0, y0] = at([0, 0]), [x1, y1] = at(p), len = Math.hypot(x1 - x0, y1 - y0);
@@ -305,9 +308,10 @@ function render({ model, el }) {
       parts.push(s("g", { class: "lx-user" }, [
         s("line", { x1: x0, y1: y0, x2: x1 - ux * a * 0.8, y2: y1 - uy * a * 0.8, stroke: "var(--lx-you)", "stroke-width": 2.5 }),
         s("polygon", { fill: "var(--lx-you)", points: `${x1},${y1} ${x1 - ux * a - uy * a * 0.45},${y1 - uy * a + ux * a * 0.45} ${x1 - ux * a + uy * a * 0.45},${y1 - uy * a - ux * a * 0.45}` }),
-        s("text", { x: x1 + 6, y: y1 - 6, fill: "var(--lx-you)" }, users[u])]));
+        s("text", { x: x1 + 14 * ux - 4, y: y1 + 14 * uy + 4, fill: "var(--lx-you)", "font-weight": 700,
+          "text-anchor": ux < -0.3 ? "end" : ux > 0.3 ? "start" : "middle" }, users[u])]));
     }
-    map.setAttribute("aria-label", `map of the movies' factor vectors q_i; ${users[u]}'s vector p = (${p.map(fmt).join(", ")})`);
+    map.setAttribute("aria-label", `map of the movies' factor vectors q_i; ${possessive(users[u])} vector p = (${p.map(fmt).join(", ")})`);
     map.replaceChildren(...parts);
   }
 
@@ -319,7 +323,7 @@ function render({ model, el }) {
       h("div", {}, [h("b", {}, `Top picks for ${users[u]}: `), h("span", { "data-field": "top" }, picks)]),
       h("div", { "data-field": "cold" }, cold
         ? `${users[u]} has rated nothing (cold start): p = 0 and b_u = 0, so the picks are the movies with the largest μ + b_i — the same for every new user.`
-        : `${users[u]}'s taste p = (${model.get("user_factors")[u].map(fmt).join(", ")}), bias b_u = ${fmt(model.get("user_bias")[u])}.`),
+        : `${possessive(users[u])} taste p = (${model.get("user_factors")[u].map(fmt).join(", ")}), bias b_u = ${fmt(model.get("user_bias")[u])}.`),
       h("div", { "data-field": "fit" }, sweeps === 0
         ? `No sweep yet: every cell is predicted μ = ${fmt(model.get("mu"))}.`
         : `After ${sweeps} sweep${sweeps > 1 ? "s" : ""}: loss J = ${fmt(loss[loss.length - 1])} (it never rises from one sweep to the next), ` +
