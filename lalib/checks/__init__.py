@@ -30,7 +30,7 @@ import numpy as np
 from lalib.checks.questions import FAILED, PASSED, RECORDED, UNANSWERED, Question, Verdict
 
 __all__ = ["check", "Result", "BANKS", "QUESTIONS", "question", "bank", "encode_answer", "judge_data",
-           "UnknownQuestion"]
+           "UnknownQuestion", "use_variant"]
 
 #: Id prefix -> the module of its question bank (one line per exercise set).
 BANKS: Mapping[str, str] = MappingProxyType({
@@ -40,6 +40,11 @@ BANKS: Mapping[str, str] = MappingProxyType({
     "eigen": "lalib.checks.eigen",
     "basis": "lalib.checks.span_basis",
     "ortho": "lalib.checks.orthogonality",
+    "calculus": "lalib.checks.calculus",
+    "svd": "lalib.checks.svd",
+    "pca": "lalib.checks.pca",
+    "faces": "lalib.checks.faces",
+    "recsys": "lalib.checks.recsys",
 })
 
 
@@ -196,6 +201,33 @@ class Result:
                 f"{html.escape(str(self))}</pre>")
 
 
+#: Exercise set -> the variant seed its checks use in this kernel (see :func:`use_variant`).
+_VARIANTS: dict[str, int] = {}
+
+
+def use_variant(prefix: str, variant: int | None) -> None:
+    """Make :func:`check` judge one exercise set's questions for one variant seed (None: the book's).
+
+    A per-student notebook (``lalib assign --roster``) calls it in its first
+    cell, so its checks judge the student's own numbers. The grader never
+    reads it: it recomputes each student's seed from the roster and its secret.
+
+    Examples
+    --------
+    >>> use_variant("rank", 12345); question("rank.9", 12345) is not question("rank.9")
+    True
+    >>> use_variant("rank", None)
+    """
+    if prefix not in BANKS:
+        raise UnknownQuestion(f"no exercise set {prefix!r}; there are {', '.join(BANKS)}")
+    if variant is None:
+        _VARIANTS.pop(prefix, None)
+        return
+    if isinstance(variant, bool) or not isinstance(variant, int) or variant < 0:
+        raise ValueError(f"variant must be a non-negative integer seed, got {variant!r}")
+    _VARIANTS[prefix] = variant
+
+
 def check(question_id: str, answer: Any) -> Result:
     """Check an answer to an exercise and say, in one line, whether it is right.
 
@@ -224,7 +256,7 @@ def check(question_id: str, answer: Any) -> Result:
     """
     shown = question_id if isinstance(question_id, str) else repr(question_id)
     try:
-        q = question(question_id)
+        q = question(question_id, _VARIANTS.get(str(question_id).split(".", 1)[0]))
     except UnknownQuestion as exc:
         return Result(shown, Verdict(False, str(exc)))
     except Exception as exc:  # a broken bank: only its own questions say so
