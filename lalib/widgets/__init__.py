@@ -17,15 +17,23 @@ What is where:
 ``tests/test_widgets_contract.py`` checks every widget class the same way.
 """
 
+from lalib.widgets.backprop_stepper import BackpropStepper
 from lalib.widgets.basis_explorer import BasisExplorer
 from lalib.widgets.dynamics import Dynamics
 from lalib.widgets.eigen_explorer import EigenExplorer
+from lalib.widgets.face_space import FaceSpace
+from lalib.widgets.gradient_descent import GradientDescent
+from lalib.widgets.image_compression import ImageCompression
+from lalib.widgets.pca_explorer import PCAExplorer
 from lalib.widgets.projection_explorer import ProjectionExplorer
 from lalib.widgets.rank_explorer import RankExplorer
 from lalib.widgets.self_check import MultipleChoice, NumericAnswer
+from lalib.widgets.svd_geometry import SvdGeometry
+from lalib.widgets.taste_editor import TasteEditor
 from lalib.widgets.transformation_explorer import TransformationExplorer
 from lalib.widgets.vector_playground import VectorPlayground
 
 # In reading order of the chapters that introduce them; the self-checks last.
 __all__ = ["VectorPlayground", "TransformationExplorer", "RankExplorer", "BasisExplorer", "ProjectionExplorer",
-           "EigenExplorer", "Dynamics", "MultipleChoice", "NumericAnswer"]
+           "EigenExplorer", "Dynamics", "SvdGeometry", "ImageCompression", "PCAExplorer", "FaceSpace",
+           "TasteEditor", "GradientDescent", "BackpropStepper", "MultipleChoice", "NumericAnswer"]
