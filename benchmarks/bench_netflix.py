@@ -18,7 +18,8 @@ too). One child does, for lalib:
 The peers (``--peers-up-to``) get the same data, split and held-out set in
 their own children: Surprise's ``SVD()`` (its defaults: 100 factors, 20
 epochs of SGD) and ``SVD(n_factors=10)``; their fit time includes building
-Surprise's trainset from a DataFrame, its documented way in. They are not a
+Surprise's trainset from the (user, item, rating) triples, as lalib's
+includes grouping them. They are not a
 dependency of lalib: install with ``.venv/bin/pip install scikit-surprise``.
 Prints a markdown table; ``--json`` also saves the raw figures.
 """
@@ -97,14 +98,12 @@ def child(size: str, model: str) -> dict:
         fit_seconds = time.perf_counter() - start
         pred = est.predict(test[0], test[1])
     else:
-        import pandas as pd
         from surprise import SVD, Dataset, Reader
 
         algo = SVD(random_state=SEED) if model == "surprise-svd" else SVD(n_factors=10, random_state=SEED)
         start = time.perf_counter()
-        frame = pd.DataFrame({"user": train[0], "item": train[1], "rating": train[2]})
-        trainset = Dataset.load_from_df(frame, Reader(rating_scale=(1, 5))).build_full_trainset()
-        del frame
+        triples = zip(train[0].tolist(), train[1].tolist(), train[2].tolist(), [None] * len(train[2]))
+        trainset = Dataset(Reader(rating_scale=(1, 5))).construct_trainset(list(triples))
         algo.fit(trainset)
         fit_seconds = time.perf_counter() - start
         pred = np.array([algo.predict(u, i).est for u, i in zip(test[0].tolist(), test[1].tolist())])

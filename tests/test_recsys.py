@@ -523,11 +523,15 @@ def test_package_keeps_every_public_name_and_documents_its_submodules():
     import lalib.recsys as pkg
 
     submodules = [m.name for m in pkgutil.iter_modules(pkg.__path__)]  # every file, so a new one is listed too
-    assert {"data", "metrics", "baselines", "als", "factorization"} <= set(submodules)
+    assert {"ids", "data", "synthetic", "compact", "metrics", "baselines", "als", "sgd", "torch_model",
+            "factorization"} <= set(submodules)
     for name in submodules:
         mod = importlib.import_module(f"lalib.recsys.{name}")
         assert mod.__doc__ and len(mod.__doc__.strip()) > 40, name
         assert f":mod:`.{name}`" in pkg.__doc__
+        assert getattr(pkg, name) is mod, name  # lalib.recsys.<name> works after `import lalib.recsys`
+        if name == "teaching":  # chapter 10's pieces are reached as a namespace, not star-exported
+            continue
         for public in mod.__all__:
             assert getattr(pkg, public) is getattr(mod, public) and public in pkg.__all__
     for name in ["IdMap", "Ratings", "ratings_matrix", "random_split", "per_user_split", "kfold", "rmse", "mae",

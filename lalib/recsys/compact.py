@@ -135,9 +135,10 @@ class RatingRows:
 
     # -- chunks for the kernels
 
-    def bounds(self, max_rows: int, max_nnz: int = _NNZ_BUDGET) -> list[tuple[int, int]]:
-        """Row ranges ``[start, stop)`` with at most ``max_rows`` rows and about ``max_nnz`` entries
-        (a single row with more entries gets a chunk of its own)."""
+    def bounds(self, max_rows: int, max_nnz: int | None = None) -> list[tuple[int, int]]:
+        """Row ranges ``[start, stop)`` with at most ``max_rows`` rows and at most ``max_nnz`` entries
+        (default ``_NNZ_BUDGET``; a single row with more entries gets a chunk of its own)."""
+        max_nnz = max_nnz or _NNZ_BUDGET
         key = (max_rows, max_nnz)
         if key not in self._bounds:
             out, start = [], 0
@@ -149,7 +150,7 @@ class RatingRows:
             self._bounds[key] = out
         return self._bounds[key]
 
-    def chunks(self, max_rows: int, max_nnz: int = _NNZ_BUDGET) -> Iterator[tuple[int, int, sp.csr_array, sp.csr_array]]:
+    def chunks(self, max_rows: int, max_nnz: int | None = None) -> Iterator[tuple[int, int, sp.csr_array, sp.csr_array]]:
         """Yield ``(start, stop, R, C)``: rows ``start .. stop-1`` as float64 residuals and as the 0/1 pattern."""
         for start, stop in self.bounds(max_rows, max_nnz):
             a, b = int(self.indptr[start]), int(self.indptr[stop])
