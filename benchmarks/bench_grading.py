@@ -1,7 +1,19 @@
-"""Grade the same 100 generated submissions with ``lalib grade`` and ``nbgrader autograde``.
+"""Grade the same generated submissions with ``lalib grade`` and ``nbgrader autograde``.
 
     .venv/bin/pip install nbgrader            # the peer (also in the [bench] extra)
     .venv/bin/python benchmarks/bench_grading.py [--n 100] [--workers 2]
+    .venv/bin/python benchmarks/bench_grading.py --set 03-rank --mix realistic --n 1000 --nbgrader-sample 100
+
+``--mix realistic`` is a class where most students answer every question:
+80% correct, 15% partly wrong (one to three answers wrong, every question
+still answered), 5% blank or broken; each student's notebook differs in its
+bytes (a comment), as real hand-ins do. ``--mix legacy`` is the first
+benchmark's mix (40% correct, 30% partly, 20% blank, 10% broken). With
+``--nbgrader-sample N`` nbgrader grades a seeded random sample of N of the
+submissions (nbgrader on 1,000 takes over an hour here) and the table
+compares time *per notebook*; lalib always grades all of them.
+``--keep DIR`` keeps the generated submissions (e.g. to profile
+``lalib grade`` on them), ``--nbgrader-sample 0`` skips nbgrader.
 
 Submissions are built from the first exercise set (``solutions/*.ipynb`` and
 its ``exercises/`` twin; ``--set STEM`` picks another): correct, partly
@@ -20,10 +32,12 @@ import copy
 import csv
 import os
 import platform
+import random
 import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 import nbformat
@@ -40,7 +54,22 @@ def _pick(stem: str | None) -> None:
     EXERCISE, STEM = ROOT / "exercises" / SOLUTION.name, SOLUTION.stem
 
 
-def submissions(n: int) -> list[tuple[str, nbformat.NotebookNode]]:
+def _kind(i: int, mix: str, rng: random.Random) -> str:
+    if mix == "legacy":  # the first benchmark's fixed pattern
+        return ("correct", "partly", "blank", "broken")[[0, 0, 0, 0, 1, 1, 1, 2, 2, 3][i % 10]]
+    u = rng.random()  # realistic: 80% correct, 15% partly wrong, 5% blank or broken
+    return "correct" if u < 0.80 else "partly" if u < 0.95 else "blank" if u < 0.975 else "broken"
+
+
+def _wrong(kind: str, name: str) -> str:
+    """A wrong answer of a question's kind, appended to its answer cell (the cell's setup code stays)."""
+    return {"number": f"{name} = -12345.5", "choice": f'{name} = "not an option"',
+            "function": f"def {name}(A, *args, **kwargs):\n    return -1",
+            "array": f"{name} = np.zeros((2, 2))", "subspace": f"{name} = [[1, 1, 1, 1, 1]]"}.get(kind, f"{name} = None")
+
+
+def submissions(n: int, mix: str = "legacy", seed: int = 0) -> list[tuple[str, nbformat.NotebookNode, str]]:
+    """``n`` (student, notebook, kind) triples built from the set's solutions and exercises."""
     from lalib.checks import question
     from lalib.grading.notebook import load_assignment
     sol, ex = nbformat.read(SOLUTION, as_version=4), nbformat.read(EXERCISE, as_version=4)
@@ -49,6 +78,8 @@ def submissions(n: int) -> list[tuple[str, nbformat.NotebookNode]]:
     for qid in names:
         by_kind.setdefault(question(qid).kind, []).append(qid)
     number, choice, function = by_kind["number"][0], by_kind["choice"][0], by_kind["function"][0]
+    gradable = [q for q in names if question(q).kind != "free-text"]
+    rng = random.Random(seed)
 
     def answer(nb, qid):
         return next(c for c in nb.cells if c.metadata.get("lalib", {}).get("question") == qid
@@ -56,17 +87,24 @@ def submissions(n: int) -> list[tuple[str, nbformat.NotebookNode]]:
 
     out = []
     for i in range(n):
-        kind = ("correct", "partly", "blank", "broken")[[0, 0, 0, 0, 1, 1, 1, 2, 2, 3][i % 10]]
+        kind = _kind(i, mix, rng)
         nb = copy.deepcopy(ex if kind == "blank" else sol)
-        if kind == "partly":
+        if kind == "partly" and mix == "legacy":
             answer(nb, number).source = f"{names[number]} = -12345.5"
             answer(nb, choice).source = f'{names[choice]} = "not an option"'
             answer(nb, function).source = f"def {names[function]}(A, *args, **kwargs):\n    return -1"
+        elif kind == "partly":
+            for qid in rng.sample(gradable, rng.randint(1, 3)):
+                cell = answer(nb, qid)
+                cell.source = cell.source.rstrip() + "\n" + _wrong(question(qid).kind, names[qid])
         if kind == "broken":
             nb.cells.insert(2, nbformat.v4.new_code_cell("undefined_name + 1", metadata={"lalib": {"schema": 1,
                                                                                                      "role": "answer"}}))
             answer(nb, number).source = f"{names[number]} = -12345.5"
-        out.append((f"student{i:03d}", nb))
+        if mix == "realistic":  # every hand-in differs in its bytes
+            cell = answer(nb, gradable[0])
+            cell.source = f"# student {i:04d}\n" + cell.source
+        out.append((f"student{i:04d}" if n > 999 or mix == "realistic" else f"student{i:03d}", nb, kind))
     return out
 
 
@@ -96,53 +134,85 @@ def run(cmd: list[str], cwd: Path) -> float:
     return time.perf_counter() - start
 
 
+def _load() -> str:
+    try:
+        return " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:  # pragma: no cover
+        return "?"
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--n", type=int, default=100)
+    p.add_argument("--n", type=int, default=100, help="submissions lalib grades")
     p.add_argument("--workers", type=int, default=os.cpu_count())
     p.add_argument("--set", help="exercise set (file stem) to measure; default the first")
+    p.add_argument("--mix", choices=("legacy", "realistic"), default="legacy",
+                   help="legacy: 40%% correct, 30%% partly, 20%% blank, 10%% broken; "
+                        "realistic: 80%% correct, 15%% partly wrong, 5%% blank or broken")
+    p.add_argument("--seed", type=int, default=0, help="seed of the mix and of nbgrader's sample")
+    p.add_argument("--nbgrader-sample", type=int, default=None, metavar="N",
+                   help="nbgrader grades a seeded random sample of N submissions (default: all; 0: skip nbgrader)")
+    p.add_argument("--keep", metavar="DIR", help="also write the lalib submissions to DIR (kept)")
     args = p.parse_args(argv)
+    if args.n < 1:
+        p.error("--n must be at least 1")
+    sample_n = args.n if args.nbgrader_sample is None else args.nbgrader_sample
+    if not 0 <= sample_n <= args.n:
+        p.error(f"--nbgrader-sample must be between 0 and --n ({args.n}), not {sample_n}")
     _pick(args.set)
-    subs = submissions(args.n)
+    subs = submissions(args.n, args.mix, args.seed)
+    mix = Counter(kind for _, _, kind in subs)
+    sample = sorted(random.Random(args.seed + 1).sample(range(args.n), sample_n))
+    load_before = _load()
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
         tmp = Path(tmp)
-        # lalib grade
-        folder = tmp / "lalib-submissions"
-        folder.mkdir()
-        for student, nb in subs:
+        # lalib grade, on every submission
+        folder = Path(args.keep) if args.keep else tmp / "lalib-submissions"
+        folder.mkdir(parents=True, exist_ok=True)
+        for student, nb, _ in subs:
             nbformat.write(nb, folder / f"{student}_1_1_{STEM}.ipynb")
         lalib_s = run([str(BIN / "lalib"), "grade", str(folder), "--out", str(tmp / "lalib-out"), "--seed", "1",
                        "--workers", str(args.workers), "--no-progress"], tmp)
-        with open(tmp / "lalib-out" / "grades.csv", encoding="utf-8") as fh:
-            lalib_totals = {r["student"].removesuffix("_1"): float(r["total"]) for r in csv.DictReader(fh)}
+        with open(tmp / "lalib-out" / "grades.csv", encoding="utf-8-sig") as fh:
+            lalib_totals = {r["student"].removesuffix("_1"): float(r["total"] or 0) for r in csv.DictReader(fh)}
 
-        # nbgrader autograde: a minimal course directory
-        course = tmp / "course"
-        (course / "source" / STEM).mkdir(parents=True)
-        (course / "nbgrader_config.py").write_text(
-            "c = get_config()\nc.CourseDirectory.root = r'%s'\nc.CourseDirectory.course_id = 'la'\n"
-            "c.ExecutePreprocessor.timeout = 60\n" % course)
-        nbformat.write(to_nbgrader(nbformat.read(SOLUTION, as_version=4)), course / "source" / STEM / f"{STEM}.ipynb")
-        run([str(BIN / "nbgrader"), "db", "assignment", "add", STEM], course)
-        run([str(BIN / "nbgrader"), "generate_assignment", STEM, "--force"], course)
-        for student, nb in subs:
-            d = course / "submitted" / student / STEM
-            d.mkdir(parents=True)
-            nbformat.write(to_nbgrader(nb), d / f"{STEM}.ipynb")
-        nbgrader_s = run([str(BIN / "nbgrader"), "autograde", STEM, "--create", "--force"], course)
-        run([str(BIN / "nbgrader"), "export", "--to", str(tmp / "nbgrader.csv")], course)
-        with open(tmp / "nbgrader.csv", encoding="utf-8") as fh:
-            nb_totals = {r["student_id"]: float(r["raw_score"] or 0) for r in csv.DictReader(fh)}
+        nbgrader_s, nb_totals = None, {}
+        if sample:  # nbgrader autograde on the sample: a minimal course directory
+            course = tmp / "course"
+            (course / "source" / STEM).mkdir(parents=True)
+            (course / "nbgrader_config.py").write_text(
+                "c = get_config()\nc.CourseDirectory.root = r'%s'\nc.CourseDirectory.course_id = 'la'\n"
+                "c.ExecutePreprocessor.timeout = 60\n" % course)
+            nbformat.write(to_nbgrader(nbformat.read(SOLUTION, as_version=4)),
+                           course / "source" / STEM / f"{STEM}.ipynb")
+            run([str(BIN / "nbgrader"), "db", "assignment", "add", STEM], course)
+            run([str(BIN / "nbgrader"), "generate_assignment", STEM, "--force"], course)
+            for i in sample:
+                student, nb, _ = subs[i]
+                d = course / "submitted" / student / STEM
+                d.mkdir(parents=True)
+                nbformat.write(to_nbgrader(nb), d / f"{STEM}.ipynb")
+            nbgrader_s = run([str(BIN / "nbgrader"), "autograde", STEM, "--create", "--force"], course)
+            run([str(BIN / "nbgrader"), "export", "--to", str(tmp / "nbgrader.csv")], course)
+            with open(tmp / "nbgrader.csv", encoding="utf-8") as fh:
+                nb_totals = {r["student_id"]: float(r["raw_score"] or 0) for r in csv.DictReader(fh)}
 
-    agree = sum(lalib_totals.get(s) == nb_totals.get(s) for s, _ in subs)
-    ratio = nbgrader_s / lalib_s
-    print(f"{args.n} submissions of {STEM} ({platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} cores), lalib workers: {args.workers}\n")
-    print("| tool | wall-clock (s) | per notebook (s) |\n|---|---|---|")
-    print(f"| `lalib grade` (bubblewrap sandboxes, warm workers) | {lalib_s:.1f} | {lalib_s / args.n:.3f} |")
-    print(f"| `nbgrader autograde` | {nbgrader_s:.1f} | {nbgrader_s / args.n:.3f} |")
-    print(f"\n**lalib grade is {ratio:.1f}× faster.** Totals agree on {agree}/{args.n} submissions "
-          "(nbgrader cannot score the free-text question; neither tool's verdicts differ otherwise).")
+    print(f"{args.n} submissions of {STEM} ({platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"load average {load_before} before, {_load()} after), lalib workers: {args.workers}")
+    print(f"mix ({args.mix}, seed {args.seed}): " + ", ".join(f"{mix[k]} {k}" for k in
+                                                             ("correct", "partly", "blank", "broken") if mix[k]))
+    print("\n| tool | notebooks | wall-clock (s) | per notebook (s) |\n|---|---|---|---|")
+    print(f"| `lalib grade` (bubblewrap sandboxes, warm workers) | {args.n} | {lalib_s:.1f} | {lalib_s / args.n:.3f} |")
+    if nbgrader_s is None:
+        print("\n(nbgrader not run: --nbgrader-sample 0)")
+        return 0
+    what = "all of them" if len(sample) == args.n else f"a random sample (seed {args.seed + 1}) of {len(sample)}"
+    print(f"| `nbgrader autograde` ({what}) | {len(sample)} | {nbgrader_s:.1f} | {nbgrader_s / len(sample):.3f} |")
+    ratio = (nbgrader_s / len(sample)) / (lalib_s / args.n)
+    agree = sum(lalib_totals.get(subs[i][0]) == nb_totals.get(subs[i][0]) for i in sample)
+    print(f"\n**Per notebook, lalib grade is {ratio:.1f}× faster** (nbgrader's time per notebook on "
+          f"{len(sample)} notebooks / lalib's on {args.n}). Totals agree on {agree}/{len(sample)} of the notebooks "
+          "both graded (nbgrader cannot score the free-text question).")
     return 0
 
 
