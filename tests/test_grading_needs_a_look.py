@@ -28,3 +28,15 @@ def test_different_values_or_too_few_values_are_not_listed():
     cat = graded("cat", "3", {"rank.1": "a", "rank.2": "b"})
     dan = graded("dan", "4", {"rank.1": "a", "rank.2": "b"})
     assert needs_a_look([ann, bob, cat, dan]) == []
+
+
+def test_a_notebook_made_for_someone_else_and_a_student_off_the_roster_are_listed():
+    ann = graded("ann", "1", {})
+    ann.notes.append("this notebook was made for another student (bob); it was graded against your own numbers")
+    cat = graded("cat", "2", {})
+    cat.questions["rank.3"] = {"points": 0.0, "max_points": 1.0, "fingerprint": "",
+                               "message": "not graded: cat is not on the roster (roster.csv), so their own numbers "
+                                          "are unknown; add them and grade again"}
+    assert needs_a_look([ann, cat]) == [
+        "ann: handed in a notebook made for another student",
+        "cat: not on the roster, so the questions with personal numbers were not graded"]

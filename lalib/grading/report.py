@@ -283,6 +283,11 @@ def needs_a_look(graded: list[Graded]) -> list[str]:
             lines.append(f"{g.student}: {g.status}" + (f" ({g.detail})" if g.detail else ""))
         elif g.errors:
             lines.append(f"{g.student}: {len(g.errors)} cell(s) raised an error, first: {g.errors[0]['error']}")
+        # Per-student variants (lalib.grading.variants): someone else's notebook, or no roster entry.
+        if any(n.startswith("this notebook was made for another student") for n in g.notes):
+            lines.append(f"{g.student}: handed in a notebook made for another student")
+        if any("is not on the roster" in str(q.get("message", "")) for q in g.questions.values()):
+            lines.append(f"{g.student}: not on the roster, so the questions with personal numbers were not graded")
     by_hash = defaultdict(list)
     for g in graded:
         if g.status != "invalid notebook":
