@@ -71,12 +71,14 @@ def test_step_edit_and_switch_in_the_page(offline_page, tmp_path):
     assert stage().startswith("Step 13 of 13") and widget.locator(".lx-pending").count() == 0
     assert cell_values(widget, "d_W1") == pytest.approx(np.ravel(w.d_W1), abs=1e-3)
     assert widget.locator('[data-grad="d_W1"] tr').count() == 3 and widget.locator('[data-grad="d_W1"] tr').first.locator("td").count() == 2
-    # Edit x[1]: the gradients change to the Python values for the new input.
+    # Edit x[1]: the gradients change to the Python values for the new input, patched in place.
+    widget.locator('[data-node="z"]').evaluate("(e) => { e.dataset.mark = 'kept'; }")
     entry = widget.locator('[data-entry="x-0"]')
     entry.fill("2")
     entry.press("Enter")
     w.x = [2.0, w.x[1]]
     assert cell_values(widget, "d_W1") == pytest.approx(np.ravel(w.d_W1), abs=1e-3)
+    assert widget.locator('[data-node="z"]').get_attribute("data-mark") == "kept"   # no rebuild on an edit
     # Arrow key on a weight: +0.1.
     widget.locator('[data-entry="W2-0-1"]').focus()
     offline_page.keyboard.press("ArrowUp")

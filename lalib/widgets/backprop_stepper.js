@@ -125,6 +125,8 @@ function render({ model, el }) {
     const label = `${name}${path.length ? `[${path.map((i) => i + 1).join(", ")}]` : ""}`;
     const input = h("input", { type: "text", inputmode: "decimal", autocomplete: "off", spellcheck: "false", value: exact(value),
       "data-entry": `${name}-${path.join("-")}`, "data-focus-key": `entry-${name}-${path.join("-")}`, "aria-label": label });
+    // The model's value now (the box may have been patched in place since it was built).
+    const current = () => (name === "y" ? model.get("y") : path.length === 2 ? model.get(name)[path[0]][path[1]] : model.get(name)[path[0]]);
     const set = (v) => {
       if (!(Math.abs(v) <= LIMIT)) {
         input.setAttribute("aria-invalid", "true");
@@ -154,19 +156,19 @@ function render({ model, el }) {
       const dir = { ArrowUp: 1, ArrowDown: -1 }[e.key];
       if (!dir) return;
       e.preventDefault();
-      set(Math.round((value + dir * (e.shiftKey ? 1 : 0.1)) * 1e6) / 1e6);
+      set(Math.round((current() + dir * (e.shiftKey ? 1 : 0.1)) * 1e6) / 1e6);
     });
     return input;
   }
 
   function grid(name, value, editableName = null) {
     if (!Array.isArray(value)) {
-      return h("table", {}, h("tr", {}, h("td", { "data-value": name }, editableName ? editable(editableName, [], value) : fmt(value))));
+      return h("table", {}, h("tr", {}, h("td", { "data-value": name, "data-at": editableName ? null : name }, editableName ? editable(editableName, [], value) : fmt(value))));
     }
     const rows = Array.isArray(value[0]) ? value : value.map((v) => [v]);   // a vector is drawn as a column
     const isMatrix = Array.isArray(value[0]);
     return h("table", { "data-value": name }, rows.map((row, i) => h("tr", {}, row.map((v, j) =>
-      h("td", {}, editableName ? editable(editableName, isMatrix ? [i, j] : [i], v) : fmt(v))))));
+      h("td", { "data-at": editableName ? null : `${name}:${isMatrix ? `${i}:${j}` : i}` }, editableName ? editable(editableName, isMatrix ? [i, j] : [i], v) : fmt(v))))));
   }
 
   // One box per tensor, top to bottom in forward order; [key, label, gradient key, is a parameter].
@@ -208,7 +210,35 @@ function render({ model, el }) {
     ];
   }
 
+  // Rebuild the boxes when what is shown changes (the stage, the activation); after an edit,
+  // patch the numbers in place, which keeps the update within one frame.
+  let shownFor = null;
+  function patch() {
+    for (const td of net.querySelectorAll("td[data-at]")) {
+      const [key, i, j] = td.dataset.at.split(":");
+      let v = model.get(key);
+      if (i !== undefined) v = v[Number(i)];
+      if (j !== undefined) v = v[Number(j)];
+      const text = fmt(v);
+      if (td.textContent !== text) td.textContent = text;
+    }
+    for (const input of net.querySelectorAll("input[data-entry]")) {
+      const [key, ...path] = input.dataset.entry.split("-").filter((part) => part !== "");
+      let v = model.get(key);
+      for (const k of path) v = v[Number(k)];
+      if (input === document.activeElement && input.getAttribute("aria-invalid") === "true") continue;
+      if (input.value !== exact(v)) input.value = exact(v);
+      input.removeAttribute("aria-invalid");
+    }
+  }
   const update = redrawer(root, () => {
+    const signature = `${model.get("stage")}|${model.get("activation")}`;
+    if (signature === shownFor) {
+      patch();
+      status.replaceChildren(...readout());
+      return;
+    }
+    shownFor = signature;
     keepingFocus(root, () => {
       net.replaceChildren(...boxes());
       acts.replaceChildren(h("span", {}, "σ: "), ...Object.keys(ACT).map((name) => h("button", { type: "button", "data-activation": name,
