@@ -141,7 +141,7 @@ html[data-theme="dark"] .lx-taste, body[data-jp-theme-light="false"] .lx-taste {
 @media (max-width: 480px) { .lx-taste .lx-cell { width: 2.4em; height: 2.4em; } }
 .lx-taste .lx-cell[data-known="true"] { font-weight: 700; border-width: 2px; }
 .lx-taste .lx-cell[data-known="false"] { color: var(--lx-muted); font-style: italic; font-size: 0.85em; border-style: dashed; }
-.lx-taste .lx-cell[aria-selected="true"] { outline: 3px solid var(--lx-focus); }
+.lx-taste .lx-cell[data-selected="true"] { outline: 3px solid var(--lx-focus); }
 .lx-taste .lx-picker, .lx-taste .lx-controls { margin-top: 0.4em; }
 .lx-taste .lx-row { display: flex; flex-wrap: wrap; gap: 1em; align-items: flex-start; }
 .lx-taste .lx-map { width: min(300px, 100%); height: auto; border: 1px solid var(--lx-border); border-radius: 6px;
@@ -224,27 +224,43 @@ function render({ model, el }) {
       "Delete to clear. Bold cells are ratings; grey ones are the model's predictions. The row you select is the " +
       "user whose picks and taste vector are shown."));
 
-  function grid() {
-    const [users, movies] = names(), C = model.get("completed"), g = G(), [su, si] = sel;
-    const t = h("table", { class: "lx-grid", role: "grid", "aria-label": "ratings: rows are users, columns are movies" });
+  // The grid's elements are built once per shape and updated in place: a
+  // redraw then touches text and attributes only, and focus stays put.
+  let table = null, shapeKey = "";
+  function buildGrid() {
+    const [users, movies] = names(), g = G();
+    const t = h("table", { class: "lx-grid", "aria-label": "ratings: rows are users, columns are movies" });
     t.append(h("tr", {}, [h("th", {}, ""), ...movies.map((name) => h("th", { class: "lx-colhead", scope: "col" }, name))]));
     g.forEach((row, u) => {
-      t.append(h("tr", { class: u === model.get("user") ? "lx-selected-row" : null }, [
+      t.append(h("tr", { "data-row": u }, [
         h("th", { class: "lx-rowhead", scope: "row" }, users[u]),
-        ...row.map((r, i) => {
-          const p = C[u][i], isSel = u === su && i === si;
-          const shade = (stars(p) - 1) / 4; // cold (1 star) to warm (5 stars)
-          return h("td", {}, h("button", {
-            type: "button", class: "lx-cell", "data-row": u, "data-col": i, "data-known": r > 0 ? "true" : "false",
-            "data-focus-key": `cell-${u}-${i}`, tabindex: isSel ? 0 : -1, "aria-selected": isSel ? "true" : "false",
-            style: `background: color-mix(in srgb, var(--lx-hot) ${Math.round(100 * shade)}%, var(--lx-cold))`,
-            "aria-label": `${users[u]}, ${movies[i]}: ${r > 0 ? `rated ${r}` : `not rated, predicted ${one(stars(p))}`}`,
-            onclick: () => select(u, i), onkeydown: (e) => cellKey(e, u, i),
-          }, r > 0 ? String(r) : one(stars(p))));
-        }),
+        ...row.map((_, i) => h("td", {}, h("button", {
+          type: "button", class: "lx-cell", "data-row": u, "data-col": i, "data-focus-key": `cell-${u}-${i}`,
+          onclick: () => select(u, i), onkeydown: (e) => cellKey(e, u, i),
+        }))),
       ]));
     });
     return t;
+  }
+  function grid() {
+    const [users, movies] = names(), C = model.get("completed"), g = G(), [su, si] = sel;
+    const key = JSON.stringify([users, movies]);
+    if (key !== shapeKey) {
+      table = buildGrid();
+      shapeKey = key;
+      gridWrap.replaceChildren(table);
+    }
+    for (const tr of table.querySelectorAll("tr[data-row]")) tr.classList.toggle("lx-selected-row", +tr.dataset.row === model.get("user"));
+    for (const b of table.querySelectorAll(".lx-cell")) {
+      const u = +b.dataset.row, i = +b.dataset.col, r = g[u][i], p = C[u][i], isSel = u === su && i === si;
+      const shade = (stars(p) - 1) / 4; // cold (1 star) to warm (5 stars)
+      b.dataset.known = r > 0 ? "true" : "false";
+      b.dataset.selected = isSel ? "true" : "false";
+      b.tabIndex = isSel ? 0 : -1;
+      b.style.background = `color-mix(in srgb, var(--lx-hot) ${Math.round(100 * shade)}%, var(--lx-cold))`;
+      b.setAttribute("aria-label", `${users[u]}, ${movies[i]}: ${r > 0 ? `rated ${r}` : `not rated, predicted ${one(stars(p))}`}`);
+      b.textContent = r > 0 ? String(r) : one(stars(p));
+    }
   }
 
   function pickerRow() {
@@ -336,7 +352,7 @@ function render({ model, el }) {
     sel = [Math.min(sel[0], n - 1), Math.min(sel[1], m - 1)];
     if (sel[0] !== model.get("user")) sel = [model.get("user"), sel[1]];
     keepingFocus(root, () => {
-      gridWrap.replaceChildren(grid());
+      grid();
       picker.replaceChildren(...pickerRow());
       controls.replaceChildren(...controlRow());
     });
