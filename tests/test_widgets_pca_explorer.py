@@ -172,7 +172,7 @@ SNAPSHOT = """(root) => {
     const pts = [...root.querySelectorAll('.lx-pt')].map((g) => g.getAttribute('aria-label'));
     const error = root.querySelector('.lx-error');
     return { n: field('n'), mean: field('mean'), values: field('values'), ratio: field('ratio-value'), err: field('error-value'),
-             warning: field('warning'), labels: pts, center: root.querySelector('svg').dataset.center,
+             warning: field('warning'), note: field('note'), labels: pts, center: root.querySelector('svg').dataset.center,
              selected: +root.querySelector('.lx-pt[data-selected]').dataset.index,
              skip: root.querySelector('[data-control="skip-centring"]').checked,
              cov: [...root.querySelectorAll('.lx-cov td')].map((td) => td.textContent),
@@ -215,6 +215,8 @@ def check_readouts(widget) -> dict:
     assert np.isclose(numbers(snap["err"])[0], py["error"], atol=2e-3 * max(1, py["values"][0]))
     assert ("away from the real PC1" in snap["warning"]) is (not center)
     assert numbers(snap["ratio"])[0] == pytest.approx(100 * py["ratio"], abs=0.051)   # one decimal
+    l1, l2 = py["values"]
+    assert bool(snap["note"]) is (not py["tied"] and l1 > 0 and l2 >= 0.9 * l1)
     snap["P"], snap["py"] = P, py
     return snap
 
@@ -283,6 +285,11 @@ def test_sliders_and_skip_centring(offline_page, tmp_path):
     assert check_readouts(widget)["center"] == "yes"
     widget.locator('[data-action="reset"]').click()
     assert np.allclose(check_readouts(widget)["P"], cloud(base_cloud(), -0.5, 3.0), atol=1e-3)
+    # a round cloud: PC1 is poorly determined, and the readout says so
+    widget.locator('[data-control="correlation"]').fill("0")
+    widget.locator('[data-control="spread"]').fill("1")
+    snap = check_readouts(widget)
+    assert "poorly determined" in snap["note"]
     assert offline_page.errors == []
 
 

@@ -164,7 +164,8 @@ html[data-theme="dark"] .lx-pca .lx-dot, body[data-jp-theme-light="false"] .lx-p
 .lx-pca .lx-residual, .lx-pca .lx-recon, .lx-pca .lx-mean { pointer-events: none; }
 .lx-pca .lx-readout [data-field="values"] { font-weight: 600; }
 .lx-pca .lx-readout [data-field="warning"] { color: var(--lx-warn); font-weight: 600; }
-.lx-pca .lx-readout [data-field="warning"]:empty { display: none; }
+.lx-pca .lx-readout [data-field="warning"]:empty, .lx-pca .lx-readout [data-field="note"]:empty { display: none; }
+.lx-pca .lx-readout [data-field="note"] { font-style: italic; }
 .lx-pca .lx-cov td { padding: 0 0.5em; text-align: right; font-variant-numeric: tabular-nums; }
 `;
 function addStyle() {
@@ -361,6 +362,8 @@ function render({ model, el }) {
       h("div", { "data-field": "values" }, tied
         ? `λ₁ = λ₂ = ${num(l1)}${used}: every direction is a principal axis`
         : `λ₁ = ${num(l1)} along ${vec(v1)};  λ₂ = ${num(l2)} along ${vec(v2)}${used}`),
+      h("div", { "data-field": "note" }, !tied && l1 > 0 && l2 >= 0.9 * l1
+        ? "Nearly equal variances: PC1 is poorly determined, and a small change to the data turns it a lot." : ""),
       h("div", { "data-field": "ratio" }, ["PC1 keeps ", h("span", { "data-field": "ratio-value" }, `${(100 * model.get("ratio")).toFixed(1)}%`),
         ` of the ${center ? "variance" : "raw second moment"}`]),
       h("div", { "data-field": "error" }, [
