@@ -133,6 +133,16 @@ class RatingRows:
                 return False
         return True
 
+    def first_repeat(self) -> int:
+        """Position of the first entry repeating its row's previous column (rows sorted), or -1."""
+        for start in range(0, self.nnz, _SORT_CHUNK):
+            stop = min(start + _SORT_CHUNK + 1, self.nnz)
+            same = np.flatnonzero(np.diff(self.indices[start:stop]) == 0) + start + 1
+            same = same[~np.isin(same, self.indptr)]  # equal columns in two different rows are fine
+            if len(same):
+                return int(same[0])
+        return -1
+
     # -- chunks for the kernels
 
     def bounds(self, max_rows: int, max_nnz: int | None = None) -> list[tuple[int, int]]:
