@@ -67,13 +67,11 @@ def _covariance_condition(X: np.ndarray, name: str) -> "callable":
     n = len(X)
     right = _cov(X)
     slips = (
-        (X.T @ X / (n - 1), f"that is Xᵀ X / (n − 1) of the raw data: subtract each column's mean first"),
+        (X.T @ X / (n - 1), "that is Xᵀ X / (n − 1) of the raw data: subtract each column's mean first"),
         (right * (n - 1) / n, "that divides by n; the covariance here uses n − 1 (as np.cov does)"),
         (right * (n - 1), "that is X_cᵀ X_c without the factor 1/(n − 1)"),
         (X.T @ X / n, "that is Xᵀ X / n of the raw data: centre the data and divide by n − 1"),
-        (np.cov(X), f"that is the {n} × {n} covariance of the rows: np.cov treats rows as variables "
-                    "unless you pass rowvar=False"),
-    )
+    )  # (np.cov(X) without rowvar=False is n × n: the shape check names it first)
 
     def condition(C: np.ndarray) -> str | None:
         scale = np.abs(right).max()
@@ -116,7 +114,7 @@ def _variances_condition(X: np.ndarray) -> "callable":
 
 def _direction_condition(X: np.ndarray, name: str) -> "callable":
     """A non-zero vector along the first principal direction (any sign, any length)."""
-    w, V = _eig_desc(_cov(X))
+    V = _eig_desc(_cov(X))[1]
     v1, v_last = V[:, 0], V[:, -1]
     raw = _eig_desc(X.T @ X / (len(X) - 1))[1][:, 0]
 
