@@ -243,6 +243,35 @@ def test_sliders_and_pad_compose_a_face(offline_page, tmp_path, widget):
     assert offline_page.errors == [] and all(u.startswith("file://") for u in offline_page.requests)
 
 
+def test_dragging_near_a_held_out_image_snaps_onto_its_weights(offline_page, tmp_path, widget):
+    root = page_with(offline_page, tmp_path, widget)
+    box = root.locator(".lx-pad").bounding_box()
+    unit = box["width"] / 200                       # screen pixels per viewBox unit
+    to_screen = lambda w1, w2: (box["x"] + (100 + w1 / 3 * 90) * unit, box["y"] + (100 - w2 / 3 * 90) * unit)
+    codes = np.array(widget.gallery_codes)
+    gaps = np.linalg.norm(codes[:, None] - codes[None], axis=2) + np.eye(len(codes)) * 9
+    index = next(i for i in range(len(codes)) if widget.labels[i] == "non-face" and gaps[i].min() > 0.3
+                 and np.abs(codes[i]).max() < 2.8)   # a dot with no other dot near it
+    target = [float(np.floor(c * 10 + 0.5) / 10) for c in widget.gallery_codes[index]]   # JS Math.round to 0.1
+    h = root.locator(".lx-handle").bounding_box()
+    offline_page.mouse.move(h["x"] + h["width"] / 2, h["y"] + h["height"] / 2)
+    offline_page.mouse.down()
+    offline_page.mouse.move(*to_screen(target[0] + 0.08, target[1] - 0.05), steps=5)   # close, not on it
+    offline_page.mouse.up()
+    snap = check_readouts(root, widget)
+    assert snap["weights"][:2] == pytest.approx(target, abs=1e-9)
+    nth = widget.labels[: index + 1].count("non-face")
+    assert root.locator('[data-field="snap"]').inner_text().startswith(f"w₁, w₂ are those of held-out non-face {nth}")
+    # Away from every dot: no snap, and the readout says nothing about one.
+    offline_page.mouse.move(*to_screen(target[0], target[1]))
+    offline_page.mouse.down()
+    offline_page.mouse.move(*to_screen(-2.9, -2.9), steps=5)
+    offline_page.mouse.up()
+    assert check_readouts(root, widget)["weights"][:2] == [-2.9, -2.9]
+    assert root.locator('[data-field="snap"]').inner_text() == ""
+    assert offline_page.errors == []
+
+
 def test_reconstruct_mode_gallery_and_rank(offline_page, tmp_path, widget):
     root = page_with(offline_page, tmp_path, widget)
     root.locator('[data-mode="reconstruct"]').click()

@@ -46,8 +46,8 @@ def data() -> dict:
     Examples
     --------
     >>> d = data()
-    >>> d["F_train"].shape, d["eigenfaces"].shape
-    ((70, 25, 25), (69, 25, 25))
+    >>> d["F_train"].shape, d["eigenfaces"].shape      # the 70th eigenface has variance 0
+    ((70, 25, 25), (70, 25, 25))
     """
     train_f, train_n, test_f, test_n = split_faces(**SPLIT)
     F_train = normalize_images(train_f)

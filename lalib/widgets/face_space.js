@@ -163,7 +163,7 @@ function render({ model, el }) {
   root.append(h("div", { class: "lx-modes", role: "group", "aria-label": "mode" }, modeButtons));
 
   // --- compose panel ---
-  const big = h("canvas", { class: "lx-img lx-big", role: "img", "data-canvas": "composed" });
+  const big = h("canvas", { class: "lx-img lx-big", role: "img", "aria-label": "the composed face", "data-canvas": "composed" });
   const pad = s("svg", { class: "lx-pad", viewBox: `0 0 ${PAD} ${PAD}`, role: "group",
     "aria-label": "weights of eigenfaces 1 and 2; held-out faces (blue dots) and non-faces (orange squares) at their own weights" });
   const sliders = h("div", { class: "lx-sliders", role: "group", "aria-label": "eigenface weights" });
@@ -207,6 +207,26 @@ function render({ model, el }) {
     e.preventDefault();
     setWeight(m[0], w[m[0]] + m[1]);
   }
+  // A drag that ends close to a held-out image's dot snaps onto its first two weights.
+  const SNAP = 0.15;
+  const snapWeights = (code) => code.map(clampW);   // to the sliders' 0.1 steps
+  function snapTarget(w) {
+    if (w.length < 2) return null;
+    let best = null, bestDistance = SNAP;
+    for (const code of model.get("gallery_codes")) {   // the nearest dot within SNAP
+      const target = snapWeights(code);
+      const d = Math.hypot(w[0] - target[0], w[1] - target[1]);
+      if (d <= bestDistance) [best, bestDistance] = [target, d];
+    }
+    return best;
+  }
+  function onDot(w) {
+    if (w.length < 2) return -1;
+    return model.get("gallery_codes").findIndex((code) => {
+      const target = snapWeights(code);
+      return target[0] === w[0] && target[1] === w[1];
+    });
+  }
   function startDrag(event) {
     event.preventDefault();
     event.currentTarget.focus({ preventScroll: true });
@@ -215,6 +235,8 @@ function render({ model, el }) {
       const w = model.get("weights").slice();
       w[0] = clampW(fromPad((e.clientX - rect.left) * sc));
       if (w.length > 1) w[1] = clampW(-fromPad((e.clientY - rect.top) * sc));
+      const near = snapTarget(w);
+      if (near) [w[0], w[1]] = near;
       if (w.every((v, i) => v === model.get("weights")[i])) return;
       commit({ weights: w });
     };
@@ -263,9 +285,9 @@ function render({ model, el }) {
   const kInput = h("input", { type: "range", min: 0, max: 1, step: 1, "data-focus-key": "k", "aria-label": "number of eigenfaces k",
     oninput: (ev) => commit({ k: Number(ev.target.value) }) });
   const kLabel = h("span", { "data-field": "k" });
-  const original = h("canvas", { class: "lx-img", role: "img", "data-canvas": "original" });
-  const recon = h("canvas", { class: "lx-img", role: "img", "data-canvas": "reconstruction" });
-  const resid = h("canvas", { class: "lx-img", role: "img", "data-canvas": "residual" });
+  const original = h("canvas", { class: "lx-img", role: "img", "aria-label": "the chosen image", "data-canvas": "original" });
+  const recon = h("canvas", { class: "lx-img", role: "img", "aria-label": "its reconstruction from k eigenfaces", "data-canvas": "reconstruction" });
+  const resid = h("canvas", { class: "lx-img", role: "img", "aria-label": "the residual: image minus reconstruction", "data-canvas": "residual" });
   const reconCaption = h("figcaption", {});
   const bar = s("svg", { class: "lx-bar", viewBox: "0 0 420 40", role: "img" });
   const reconPanel = h("div", { "data-panel": "reconstruct" }, [
@@ -321,7 +343,9 @@ function render({ model, el }) {
     if (model.get("mode") === "compose") {
       const w = model.get("weights");
       const terms = w.map((v, i) => (v === 0 ? null : `${v < 0 ? "− " : "+ "}${fmt(Math.abs(v))}σ${sub(i + 1)}e${sub(i + 1)}`)).filter(Boolean);
+      const dot = onDot(w);
       return [h("div", { "data-field": "weights" }, `composed face = mean face ${terms.length ? terms.join(" ") : "(all weights 0)"}`),
+        h("div", { "data-field": "snap" }, dot >= 0 ? `w₁, w₂ are those of ${labelOf(dot)} (to 0.1): its first two weights, the rest of it left out` : ""),
         h("div", { "data-field": "verdict" }, "A composed face lies in face space: its distance from face space is 0.")];
     }
     const k = model.get("k"), d = model.get("distance"), t = model.get("threshold"), face = model.get("is_face");
