@@ -92,6 +92,15 @@ class RatingRows:
         A (row, col) pair given twice stays two entries: two observations,
         as a sparse product over them counts it (``scipy`` would sum them
         into one entry; the products come out the same).
+
+        Examples
+        --------
+        >>> rows = RatingRows.from_codes(np.array([1, 0, 1], np.int32), np.array([2, 1, 0], np.int32),
+        ...                              np.array([5.0, 3.0, 4.0], np.float32), n_rows=2, n_cols=3)
+        >>> rows.indptr.tolist(), rows.indices.tolist(), rows.data.tolist()
+        ([0, 1, 3], [1, 0, 2], [3.0, 4.0, 5.0])
+        >>> rows.transpose().indices.tolist()  # the row of each entry, grouped by column
+        [1, 0, 1]
         """
         indptr, (indices, values) = _counting_sort(rows, n_rows, lambda a, b: (cols[a:b], data[a:b]),
                                                    [np.int32, data.dtype])
