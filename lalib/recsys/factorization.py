@@ -232,9 +232,7 @@ class MatrixFactorization(BiasBaseline):
         into per-item sums block by block (see :func:`lalib.recsys.als._vb_rows`), never stored."""
         ni, k = len(Q), P.shape[1]
         n, d = rows.nnz, k + 1
-        r_sq = 0.0
-        for _, _, R, _ in rows.chunks(rows.n_rows):
-            r_sq += float(R.data @ R.data)
+        r_sq = sum(float(R.data @ R.data) for _, _, R, _ in rows.chunks(rows.n_rows))  # sum of squared residuals
         scale = float(np.sqrt(r_sq / n)) or 1.0  # the ratings' standard deviation
         Q = _svd_start(rows, k, Q, rng)
         cols = rows.transpose()
