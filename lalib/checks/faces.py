@@ -172,6 +172,27 @@ def _projection(answer: np.ndarray) -> str | None:
             "eigenface's sign is arbitrary)")
 
 
+# ------------------------------------------------------------------------------ faces.7
+def _rates(tpr: float, fpr: float):
+    """A condition: [true-positive rate, false-positive rate], with the likely slips named."""
+    def condition(answer: np.ndarray) -> str | None:
+        close = lambda a, b: abs(a - b) <= 1e-9
+        got_t, got_f = float(answer[0]), float(answer[1])
+        if close(got_t, tpr) and close(got_f, fpr):
+            return None
+        if close(got_t, fpr) and close(got_f, tpr):
+            return "the two rates are swapped: the true-positive rate (faces called faces) comes first"
+        if close(got_f, 1 - fpr):
+            return ("the second number is the fraction of non-faces rejected; the false-positive rate is the "
+                    "fraction of non-faces wrongly called faces")
+        if got_t > 1 or got_f > 1:
+            return "a rate is a fraction between 0 and 1, not a count"
+        if not close(got_t, tpr):
+            return "the true-positive rate is not right: the fraction of held-out faces at or below the threshold"
+        return "the false-positive rate is not right: the fraction of held-out non-faces at or below the threshold"
+    return condition
+
+
 # ------------------------------------------------------------------------------ faces.10
 def reference_distance(X: np.ndarray, mean: np.ndarray, E: np.ndarray) -> np.ndarray:
     """The reference of faces.10: ``‖x − m − Eᵀ E (x − m)‖`` for each row x of X.
@@ -318,9 +339,7 @@ def questions(variant: int | None = None) -> tuple[Question, ...]:
                          "count the faces accepted and the non-faces rejected",
                          float(np.median(FACE_D + OTHER_D)):
                          "that is the median of all ten distances: count the errors each cut makes instead"}),
-        Array("faces.7", variable="rates", shape=(2,), expected=[tpr, fpr], labels=["the true-positive rate",
-                                                                                  "the false-positive rate"],
-              rtol=1e-9),
+        Array("faces.7", variable="rates", shape=(2,), conditions=(_rates(tpr, fpr),)),
         Choice("faces.8", variable="why_out_of_fold",
                options=["training faces are closer to a face space fitted to them than new faces are, so their "
                         "distances would set the threshold too low and reject new faces",
