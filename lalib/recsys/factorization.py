@@ -101,6 +101,17 @@ class MatrixFactorization(BiasBaseline):
     verbose : bool
         Show a progress bar over epochs.
 
+    Notes
+    -----
+    ALS holds the ratings twice in compact form (grouped by user and by
+    item: 8 bytes a rating each with float32 ratings) and solves the users'
+    ridge systems a block at a time, so memory grows with the number of
+    ratings, not with users times rank squared; pass ``int32`` ids and
+    ``float32`` ratings (what :func:`make_netflix_like` returns) to keep the
+    input small too. ``benchmarks/netflix.md`` has the time and peak memory
+    of a Netflix-sized fit (100 million ratings). SGD and torch keep float64
+    and int64 copies of every rating and are meant for smaller data.
+
     Attributes
     ----------
     user_factors_, item_factors_ : numpy.ndarray, shape (n_users, n_components), (n_items, n_components)
