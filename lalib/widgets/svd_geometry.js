@@ -235,13 +235,14 @@ function render({ model, el }) {
   // --- projection: 2-D as it is; 3-D turned by the view, then orthographic ---
   function frame() {
     const R = reach(), k = (SIZE / 2 - 14) / R, o = SIZE / 2;
-    if (n() === 2) return { R, p: ([x, y]) => [o + k * x, o - k * y], depth: () => 0 };
+    const r1 = (x) => Math.round(x * 10) / 10; // a tenth of a pixel: shorter SVG, the same picture
+    if (n() === 2) return { R, p: ([x, y]) => [r1(o + k * x), r1(o - k * y)], depth: () => 0 };
     const cy = Math.cos(view.yaw), sy = Math.sin(view.yaw), cp = Math.cos(view.pitch), sp = Math.sin(view.pitch);
     const turn = ([x, y, zz]) => {
       const x1 = cy * x + sy * y, y1 = -sy * x + cy * y; // yaw about the vertical (z) axis
       return [x1, cp * y1 - sp * zz, sp * y1 + cp * zz]; // then pitch: screen x, depth, screen y
     };
-    return { R, p: (q) => { const [a, , c] = turn(q); return [o + k * a, o - k * c]; }, depth: (q) => turn(q)[1] };
+    return { R, p: (q) => { const [a, , c] = turn(q); return [r1(o + k * a), r1(o - k * c)]; }, depth: (q) => turn(q)[1] };
   }
   const apply = (T, q) => T.map((row) => row.reduce((acc, x, j) => acc + x * q[j], 0));
 
@@ -272,8 +273,8 @@ function render({ model, el }) {
     if (size === 2) {
       parts.push(axis([1, 0]), axis([0, 1]));
       const circle = [], image = [], ghost = [];
-      for (let i = 0; i <= 120; i++) {
-        const t = (2 * Math.PI * i) / 120, q = [Math.cos(t), Math.sin(t)];
+      for (let i = 0; i <= 72; i++) {
+        const t = (2 * Math.PI * i) / 72, q = [Math.cos(t), Math.sin(t)];
         circle.push(f.p(q).join(","));
         image.push(f.p(apply(T, q)).join(","));
         ghost.push(f.p(apply(A, q)).join(","));
@@ -344,6 +345,19 @@ function render({ model, el }) {
         onchange: (e) => commit(e.target, i, j), onkeydown: (e) => e.key === "Enter" && commit(e.target, i, j),
       })))])));
     return t;
+  }
+  // The entry table is rebuilt only when the size changes; otherwise its values are updated in
+  // place (cheaper, and an entry being typed in keeps its text and caret).
+  function syncEntries() {
+    const A = M(), inputs = table.querySelectorAll("input");
+    if (inputs.length !== A.length * A.length) return table.replaceChildren(entries());
+    for (const input of inputs) {
+      const v = A[+input.dataset.row][+input.dataset.col];
+      if (input !== document.activeElement || input.getAttribute("aria-invalid") !== "true") {
+        if (input.value !== exact(v)) input.value = exact(v);
+        input.title = exact(v);
+      }
+    }
   }
   function commit(input, i, j) {
     const read = parseNumber(input.value);
@@ -463,7 +477,7 @@ function render({ model, el }) {
   const update = redrawer(root, () => {
     keepingFocus(root, () => {
       draw();
-      table.replaceChildren(entries());
+      syncEntries();
       presets.querySelectorAll("button").forEach((b) => {
         const P = PRESETS[b.dataset.preset];
         b.setAttribute("aria-pressed", String(JSON.stringify(P) === JSON.stringify(M())));
