@@ -502,6 +502,8 @@ def test_make_netflix_like_is_heavy_tailed_and_missing_not_at_random():
     ({"rank": 0}, "rank must be a positive integer"),
     ({"n_users": 2.5}, "n_users must be a positive integer"),
     ({"noise": -1}, "noise must be non-negative"),
+    ({"chunk_size": 0}, "chunk_size must be a positive integer or None, got 0"),
+    ({"chunk_size": 2.5}, "chunk_size must be a positive integer or None"),
 ])
 def test_make_netflix_like_rejects_bad_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
