@@ -63,3 +63,5 @@ from lalib.recsys.synthetic import *  # noqa: F401,F403
 
 __all__ = [*ids.__all__, *data.__all__, *synthetic.__all__, *metrics.__all__, *baselines.__all__,
            *factorization.__all__, *als.__all__]
+
+from lalib.recsys import teaching  # noqa: E402  (chapter 10's pieces; it imports als_step from above)
