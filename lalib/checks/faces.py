@@ -11,6 +11,8 @@ prompt.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from functools import cache
 
 import numpy as np
@@ -37,6 +39,21 @@ THRESHOLD = 0.85
 WIDGET_IMAGE = 11
 # Function questions: write it yourself.
 FORBIDDEN = ("lalib.faces", "lalib.pca", "lalib.linalg", "sklearn.decomposition", "sklearn.preprocessing")
+
+
+@dataclasses.dataclass(frozen=True)
+class _DataNumber(Number):
+    """A number question whose key is computed from the data when an answer is judged.
+
+    Building the bank then needs no data (nor scikit-image, which holds it):
+    ``compute()`` returns ``(expected, mistakes)`` on first judgement.
+    """
+
+    compute: Callable[[], tuple[float, dict]] | None = None
+
+    def _judge(self, value, reveal_expected=True):
+        expected, mistakes = self.compute()
+        return Number._judge(dataclasses.replace(self, expected=expected, mistakes=mistakes), value, reveal_expected)
 
 
 @cache
@@ -151,6 +168,20 @@ def _code_and_distance() -> tuple[np.ndarray, float]:
     d = data()
     x = d["F_test"][FACE_INDEX]
     return d["ef"].project(x, K_PROJ), float(d["ef"].distance_from_face_space(x, K_PROJ))
+
+
+def _distance_key() -> tuple[float, dict]:
+    """faces.4's key and the slips it names, from the data."""
+    d = data()
+    code, dist = _code_and_distance()
+    ef, raw = d["ef"], d["test_f"][FACE_INDEX]
+    raw_dist = float(np.linalg.norm(raw - ef.reconstruct(raw, K_PROJ)))
+    return dist, {dist**2: "that is the squared distance: take the square root",
+                  float(ef.distance_from_face_space(d["F_test"][FACE_INDEX], 0)):
+                      "that is the distance from the mean face (k = 0); use the first five eigenfaces",
+                  raw_dist: "that uses the raw image: normalize it first",
+                  float(np.linalg.norm(code)): "that is the length of the code, the part face space explains; "
+                                               "the distance is the length of the residual"}
 
 
 def _projection(answer: np.ndarray) -> str | None:
@@ -308,27 +339,17 @@ def questions(variant: int | None = None) -> tuple[Question, ...]:
     >>> len(questions())
     13
     """
-    d = data()
-    code, dist = _code_and_distance()
-    ef = d["ef"]
-    x = d["F_test"][FACE_INDEX]
     t_best, _ = best_threshold(FACE_D, OTHER_D)
     tpr = float(np.mean(np.array(TEST_FACE_D) <= THRESHOLD))
     fpr = float(np.mean(np.array(TEST_OTHER_D) <= THRESHOLD))
-    raw_dist = float(np.linalg.norm(d["test_f"][FACE_INDEX] - ef.reconstruct(d["test_f"][FACE_INDEX], K_PROJ)))
     return (
         Array("faces.1", variable="mean_face", shape=(25, 25), conditions=(_mean_face,)),
         Function("faces.2", points=2, variable="normalize", function_name="normalize", make_cases=normalize_cases,
                  reference=reference_normalize, output="array", compare=_close(1e-7), forbidden=FORBIDDEN,
                  diagnoses=_NORMALIZE_BUGS),
         Array("faces.3", variable="code", shape=(K_PROJ,), conditions=(_projection,)),
-        Number("faces.4", variable="distance", expected=dist, name="the distance from face space", rtol=1e-6,
-               mistakes={dist**2: "that is the squared distance: take the square root",
-                         float(ef.distance_from_face_space(x, 0)): "that is the distance from the mean face (k = 0); "
-                                                                   "use the first five eigenfaces",
-                         raw_dist: "that uses the raw image: normalize it first",
-                         float(np.linalg.norm(code)): "that is the length of the code, the part face space explains; "
-                                                      "the distance is the length of the residual"}),
+        _DataNumber("faces.4", variable="distance", name="the distance from face space", rtol=1e-6,
+                    compute=_distance_key),
         Number("faces.5", variable="d_pyth", expected=float(np.sqrt(15.0**2 - 9.0**2 - 8.0**2 - 4.0**2)),
                name="the distance from face space", rtol=1e-9,
                mistakes={15.0 - 9.0 - 8.0 - 4.0: "lengths do not subtract; their squares do (Pythagoras)",
@@ -377,5 +398,6 @@ def questions(variant: int | None = None) -> tuple[Question, ...]:
                       "D": "a face space never has more directions than training faces minus one, and recognition "
                            "does not ask for more"}),
         FreeText("faces.12", points=2, variable="limits"),
-        Number("faces.13", variable="first_k", expected=_widget_first_k(), name="the smallest such k", integer=True),
+        _DataNumber("faces.13", variable="first_k", name="the smallest such k", integer=True,
+                    compute=lambda: (_widget_first_k(), {})),
     )
