@@ -538,7 +538,13 @@ def split_faces(*, test_size: float = 0.3, random_state: int = 0
 
     if not 0 < test_size < 1:
         raise ValueError(f"test_size must be in (0, 1), got test_size={test_size!r}")
-    faces, non_faces = lfw_faces()
+    try:
+        faces, non_faces = lfw_faces()
+    except ImportError as err:   # the images ship inside scikit-image
+        if err.name != "skimage" and "skimage" not in str(err):
+            raise
+        raise ModuleNotFoundError("the LFW faces are bundled with scikit-image, which is not installed: "
+                                  "run `pip install scikit-image` (or install lalib-book[chapters])") from err
     rng = check_random_state(random_state)
     n_test = int(round(test_size * len(faces)))
     if not 1 <= n_test < len(faces) - 1:

@@ -80,3 +80,18 @@ def test_detector_thresholds_k_zero_is_the_distance_from_the_mean_face():
         detector_thresholds(tf, tn, [])
     with pytest.raises(ValueError, match="non_faces must have the same image shape"):
         detector_thresholds(tf, tn[:, :5], [1])
+
+
+def test_split_faces_says_how_to_get_the_images_without_scikit_image(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_skimage(name, *args, **kwargs):
+        if name.split(".")[0] == "skimage":
+            raise ModuleNotFoundError("No module named 'skimage'", name="skimage")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_skimage)
+    with pytest.raises(ModuleNotFoundError, match="pip install scikit-image"):
+        split_faces()
