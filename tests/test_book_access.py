@@ -147,7 +147,7 @@ def test_base_install_is_lean():
     assert "jupyterlab" in " ".join(PYPROJECT["project"]["optional-dependencies"]["exercises"])
 
 
-BLOCKED = ["torch", "jupyter_book", "skimage", "myst_nb", "sphinx"]  # what the lean install leaves out
+BLOCKED = ["torch", "jupyter_book", "myst_nb", "sphinx"]  # what the lean install leaves out
 BLOCK_HEAVY = f"""
 import importlib.abc, sys
 class Block(importlib.abc.MetaPathFinder):
