@@ -86,10 +86,27 @@ def test_reconstruction_feedback():
     assert "add the mean back" in verdict("pca.12", X_REC - MU).message
 
 
+@pytest.mark.parametrize("length", [0.5, 3.0, -2.0])
+def test_reconstruction_names_a_non_unit_direction(length):
+    # question 4 accepts v1 at any length; reusing such a v1 here must be named, not called "not the projection"
+    v = length * V1 / np.linalg.norm(V1)
+    message = verdict("pca.12", MU + v * (v @ (X_NEW - MU))).message
+    assert "wrong length" in message and "unit vector" in message
+    assert verdict("pca.12", MU + V1 * (V1 @ (X_NEW - MU)) / (V1 @ V1)).passed
+
+
 def test_whitening_accepts_any_whitener_and_names_a_rotation():
     for W in (W_PCA, np.linalg.inv(np.linalg.cholesky(C)), np.linalg.eigh(C)[1] @ W_PCA):
         assert verdict("pca.13", W).passed
     assert "only rotates" in verdict("pca.13", np.linalg.eigh(C)[1].T).message
+
+
+def test_whitening_names_the_one_over_n_whitener():
+    lam_n, V_n = np.linalg.eigh(np.cov(DATA, rowvar=False, ddof=0))
+    message = verdict("pca.13", np.diag(1 / np.sqrt(lam_n)) @ V_n.T).message
+    c = N / (N - 1)
+    assert f"{c:.4g} times the identity" in message and "1/n" in message
+    assert "times the identity" not in verdict("pca.13", W_PCA + 0.3).message   # not a multiple of I: generic
 
 
 # --- pca(X, k) ---------------------------------------------------------------------------------------

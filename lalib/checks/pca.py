@@ -21,14 +21,14 @@ from lalib.checks.questions import Array, Case, Choice, FreeText, Function, Numb
 __all__ = ["questions", "DATA", "SIGMA", "N_SIGMA", "LAMBDAS", "N_LAMBDAS", "K_LAMBDAS", "X90", "X_NEW",
            "pca_cases", "reference_pca", "pack", "unpack", "PairFunction", "FORBIDDEN"]
 
-# pca.1-4, 11-12: a small data set, 6 samples of 3 features, far from the origin (so centring matters).
+# pca.1-5, 12, 13: a small data set, 6 samples of 3 features, far from the origin (so centring matters).
 DATA = np.array([[12.0, 31, 5],
                  [14, 35, 4],
                  [11, 30, 6],
                  [15, 37, 3],
                  [13, 32, 6],
                  [13, 33, 6]])
-# pca.5: a singular value of centred data with N_SIGMA samples.
+# pca.6: a singular value of centred data with N_SIGMA samples.
 SIGMA, N_SIGMA = 12.0, 37
 # pca.9: covariance eigenvalues of a centred data set of N_LAMBDAS samples, and the k kept.
 LAMBDAS, N_LAMBDAS, K_LAMBDAS = np.array([9.0, 4.0, 2.0, 0.5, 0.5]), 21, 2
@@ -152,6 +152,10 @@ def _reconstruction_condition(X: np.ndarray, x: np.ndarray) -> "callable":
             return "you encoded x − μ correctly but forgot to add the mean back when decoding"
         if np.abs(r - x).max() <= 1e-9 * np.abs(x).max():
             return "that is x itself: one component keeps only the part of x − μ along v₁"
+        d = r - mu     # along v₁ but scaled: the v₁ used was not a unit vector (question 4 accepts any length)
+        if np.linalg.norm(d - v1 * (v1 @ d)) <= 1e-6 * max(np.linalg.norm(d), 1e-300) and np.linalg.norm(d) > 0:
+            return ("x̂ − μ lies along v₁ but has the wrong length: encode and decode with a unit vector, "
+                    "v₁ / ‖v₁‖")
         return "that is not the projection of x onto the line through the mean along v₁"
     return condition
 
@@ -165,6 +169,10 @@ def _whitening_condition(X: np.ndarray) -> "callable":
             return None
         if np.allclose(W @ W.T, np.eye(len(W)), atol=1e-6):
             return "W only rotates: divide each principal direction by the square root of its variance too"
+        c = np.trace(M) / len(M)
+        if c > 0 and np.allclose(M, c * np.eye(len(M)), atol=1e-6 * c):
+            return (f"W C Wᵀ is {c:.4g} times the identity, not the identity, so W is off by a factor "
+                    f"√{c:.4g} (did the variances you divided by use 1/n instead of 1/(n − 1)?)")
         return "the whitened data W (x − μ) do not have the identity as covariance (W C Wᵀ ≠ I)"
     return condition
 
