@@ -169,10 +169,11 @@ def table(rows: list[dict]) -> str:
             out.append(f"| {r['size']} | {LABELS[r['model']]} | failed: {r['error']} | | | | | | |")
             continue
         mine = ours.get(r["size"])
-        t_ratio = f"{r['fit_cpu_s'] / mine['fit_cpu_s']:.2f}" if mine else ""
+        t_ratio = f"{r['fit_cpu_s'] / mine['fit_cpu_s']:.2f}" if mine and "fit_cpu_s" in mine else ""
         m_ratio = f"{r['fit_peak_gb'] / mine['fit_peak_gb']:.2f}" if mine else ""
-        out.append(f"| {r['n_ratings']:,} | {LABELS[r['model']]} | {r['generate_s']:.1f}, {r['generate_cpu_s']:.1f} "
-                   f"| {r['generate_peak_gb']:.2f} | {r['fit_s']:.1f}, {r['fit_cpu_s']:.1f} | {r['fit_peak_gb']:.2f} "
+        gen_cpu, fit_cpu = (f"{r[k]:.1f}" if k in r else "–" for k in ("generate_cpu_s", "fit_cpu_s"))
+        out.append(f"| {r['n_ratings']:,} | {LABELS[r['model']]} | {r['generate_s']:.1f}, {gen_cpu} "
+                   f"| {r['generate_peak_gb']:.2f} | {r['fit_s']:.1f}, {fit_cpu} | {r['fit_peak_gb']:.2f} "
                    f"| {r['rmse']:.4f} ({r['rmse_global_mean']:.4f}) | {t_ratio} | {m_ratio} |")
     return "\n".join(out)
 
@@ -183,9 +184,14 @@ def main() -> None:
     parser.add_argument("--peers-up-to", default="1M", choices=["none", *SIZES])
     parser.add_argument("--json", help="also write the raw figures here")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--table", nargs="+", metavar="JSON", help="only print the table of saved runs")
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(*args.child)))
+        return
+    if args.table:
+        rows = [row for path in args.table for row in json.load(open(path))]
+        print(table(rows))
         return
     limit = SIZES.get(args.peers_up_to, 0)
     print(f"{datetime.date.today()}, {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
