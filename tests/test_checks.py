@@ -479,6 +479,11 @@ def test_function_that_changes_its_input_fails_and_says_so():
         A[:] = 0
         return r
     assert "changed the array it was given" in message("rank.11", vandal)
+    assert "such as A = np.array(A" in message("rank.11", vandal)
+
+    def renamed(M, tol=None):  # the feedback names the student's own parameter
+        return vandal(M, tol)
+    assert "such as M = np.array(M, dtype=float)" in message("rank.11", renamed)
 
 
 def test_function_is_called_with_a_non_default_tol():

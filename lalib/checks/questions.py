@@ -638,6 +638,16 @@ OUTPUTS = ("int", "float", "array")
 
 
 @dataclass(frozen=True)
+def _parameter_name(fn, position: int) -> str:
+    """The name of a function's positional parameter (for feedback), or "A" when it cannot be read."""
+    try:
+        params = [p for p in inspect.signature(fn).parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        return params[position].name
+    except (TypeError, ValueError, IndexError):
+        return "A"
+
+
 class Function(Question):
     """A function the student writes, checked on fresh random inputs against a reference.
 
@@ -798,12 +808,13 @@ class Function(Question):
             if calls:  # called, and the error swallowed
                 return _invalid(f"your function called {calls[0]}, which this question forbids: "
                                 "do the computation yourself")
-            for given, original in zip(args, case.args):
+            for position, (given, original) in enumerate(zip(args, case.args)):
                 if isinstance(original, np.ndarray) and not (
                         isinstance(given, np.ndarray) and given.shape == original.shape
                         and np.array_equal(given, original, equal_nan=True)):
+                    name = _parameter_name(answer, position)
                     return _invalid(f"your function changed the array it was given ({where}); work on a copy, "
-                                    "such as A = np.array(A, dtype=float)")
+                                    f"such as {name} = np.array({name}, dtype=float)")
             value, problem = self._read_output(out)
             if problem:
                 return _invalid(f"{where}, {problem}")
