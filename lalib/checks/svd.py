@@ -71,7 +71,7 @@ def _singular_values(expected: np.ndarray) -> "callable":
             return "these are the singular values, but list them largest first, as σ₁ ≥ σ₂"
         if np.allclose(np.sort(s)[::-1], expected ** 2, rtol=1e-6):
             return "those are the eigenvalues of AᵀA, the squares of the singular values: take square roots"
-        return "these are not the singular values of A: they are the square roots of the eigenvalues of AᵀA"
+        return "these are not the singular values of A, which are the square roots of the eigenvalues of AᵀA"
     return condition
 
 
@@ -237,7 +237,8 @@ def questions(variant: int | None = None) -> tuple[Question, ...]:
                       "D": "every real matrix has an SVD"}),
         Number("svd.13", variable="sigma_max", expected=float(np.sqrt(ATA_EIGENVALUES.max())),
                name="the largest singular value of A", rtol=1e-6,
-               mistakes={float(ATA_EIGENVALUES.max()): "that is σ₁², the eigenvalue of AᵀA: take the square root"}),
+               mistakes={float(ATA_EIGENVALUES.max()): "that is σ₁², the eigenvalue of AᵀA: take the square root",
+                         -float(np.sqrt(ATA_EIGENVALUES.max())): "singular values are lengths, never negative"}),
         FreeText("svd.14", points=2, variable="why_lora"),
         Number("svd.15", variable="lora_params", expected=LORA_RANK * (lm + ln), name="the number of trained "
                "parameters", integer=True,
