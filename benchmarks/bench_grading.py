@@ -125,13 +125,21 @@ def to_nbgrader(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+CPU: dict = {}  # command name -> CPU seconds (user + system) of its process tree, where the kernel counts it
+
+
 def run(cmd: list[str], cwd: Path) -> float:
+    import resource
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}  # nbgrader runs `alembic`
     done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU[" ".join(cmd[:2])] = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return wall
 
 
 def _load() -> str:
@@ -153,6 +161,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--nbgrader-sample", type=int, default=None, metavar="N",
                    help="nbgrader grades a seeded random sample of N submissions (default: all; 0: skip nbgrader)")
     p.add_argument("--keep", metavar="DIR", help="also write the lalib submissions to DIR (kept)")
+    p.add_argument("--sandbox", choices=("bwrap", "none"), default="bwrap",
+                   help="lalib's sandbox; with none the CPU time of its whole process tree is counted too "
+                        "(bubblewrap's sandboxes are not reaped into the grader's accounting)")
     args = p.parse_args(argv)
     if args.n < 1:
         p.error("--n must be at least 1")
@@ -172,7 +183,8 @@ def main(argv: list[str] | None = None) -> int:
         for student, nb, _ in subs:
             nbformat.write(nb, folder / f"{student}_1_1_{STEM}.ipynb")
         lalib_s = run([str(BIN / "lalib"), "grade", str(folder), "--out", str(tmp / "lalib-out"), "--seed", "1",
-                       "--workers", str(args.workers), "--no-progress"], tmp)
+                       "--workers", str(args.workers), "--no-progress", "--sandbox", args.sandbox], tmp)
+        lalib_cpu = CPU[f"{BIN / 'lalib'} grade"]
         with open(tmp / "lalib-out" / "grades.csv", encoding="utf-8-sig") as fh:
             lalib_totals = {r["student"].removesuffix("_1"): float(r["total"] or 0) for r in csv.DictReader(fh)}
 
@@ -193,6 +205,7 @@ def main(argv: list[str] | None = None) -> int:
                 d.mkdir(parents=True)
                 nbformat.write(to_nbgrader(nb), d / f"{STEM}.ipynb")
             nbgrader_s = run([str(BIN / "nbgrader"), "autograde", STEM, "--create", "--force"], course)
+            nbgrader_cpu = CPU[f"{BIN / 'nbgrader'} autograde"]
             run([str(BIN / "nbgrader"), "export", "--to", str(tmp / "nbgrader.csv")], course)
             with open(tmp / "nbgrader.csv", encoding="utf-8") as fh:
                 nb_totals = {r["student_id"]: float(r["raw_score"] or 0) for r in csv.DictReader(fh)}
@@ -201,18 +214,24 @@ def main(argv: list[str] | None = None) -> int:
           f"load average {load_before} before, {_load()} after), lalib workers: {args.workers}")
     print(f"mix ({args.mix}, seed {args.seed}): " + ", ".join(f"{mix[k]} {k}" for k in
                                                              ("correct", "partly", "blank", "broken") if mix[k]))
-    print("\n| tool | notebooks | wall-clock (s) | per notebook (s) |\n|---|---|---|---|")
-    print(f"| `lalib grade` (bubblewrap sandboxes, warm workers) | {args.n} | {lalib_s:.1f} | {lalib_s / args.n:.3f} |")
+    how = "bubblewrap sandboxes" if args.sandbox == "bwrap" else "--sandbox none"
+    cpu = (f"{lalib_cpu / args.n:.3f}" if args.sandbox == "none"
+           else f"{lalib_cpu / args.n:.3f} (grader process only)")
+    print("\n| tool | notebooks | wall-clock (s) | per notebook (s) | CPU per notebook (s) |\n|---|---|---|---|---|")
+    print(f"| `lalib grade` ({how}, warm workers) | {args.n} | {lalib_s:.1f} | {lalib_s / args.n:.3f} | {cpu} |")
     if nbgrader_s is None:
         print("\n(nbgrader not run: --nbgrader-sample 0)")
         return 0
     what = "all of them" if len(sample) == args.n else f"a random sample (seed {args.seed + 1}) of {len(sample)}"
-    print(f"| `nbgrader autograde` ({what}) | {len(sample)} | {nbgrader_s:.1f} | {nbgrader_s / len(sample):.3f} |")
+    print(f"| `nbgrader autograde` ({what}) | {len(sample)} | {nbgrader_s:.1f} | {nbgrader_s / len(sample):.3f} "
+          f"| {nbgrader_cpu / len(sample):.3f} |")
     ratio = (nbgrader_s / len(sample)) / (lalib_s / args.n)
     agree = sum(lalib_totals.get(subs[i][0]) == nb_totals.get(subs[i][0]) for i in sample)
     print(f"\n**Per notebook, lalib grade is {ratio:.1f}× faster** (nbgrader's time per notebook on "
           f"{len(sample)} notebooks / lalib's on {args.n}). Totals agree on {agree}/{len(sample)} of the notebooks "
           "both graded (nbgrader cannot score the free-text question).")
+    if args.sandbox == "none":
+        print(f"In CPU time per notebook (the whole process trees): {nbgrader_cpu / len(sample) / (lalib_cpu / args.n):.1f}×.")
     return 0
 
 

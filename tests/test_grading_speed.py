@@ -90,6 +90,6 @@ def test_the_worker_reports_where_its_time_went(tmp_path):
     assert result.outcome == second.outcome == "finished"
     timing = exits[0]["timing"]
     assert set(timing) == {"fork", "first_line", "done_line", "reaped", "release", "wipe", "child_cpu",
-                           "child_faults"}
+                           "child_sys", "child_faults", "worker_cpu"}
     assert all(v >= 0 for v in timing.values())
     assert timing["first_line"] <= timing["done_line"] <= timing["reaped"]

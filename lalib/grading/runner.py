@@ -388,6 +388,7 @@ def worker_main(argv: list[str]) -> int:  # pragma: no cover - runs in the sandb
         if not _peek_open(0):
             return 0
         t_fork, use_before = _clock(), resource.getrusage(resource.RUSAGE_CHILDREN)
+        self_before = resource.getrusage(resource.RUSAGE_SELF)
         # Everything the worker holds moves to the collector's permanent generation: the child's
         # collections then never walk (and so never copy, page by page) the worker's warm heap.
         gc.freeze()
@@ -412,13 +413,15 @@ def worker_main(argv: list[str]) -> int:  # pragma: no cover - runs in the sandb
         clean = release_ipc() if sandboxed else True
         t_released = _clock()
         clean = _wipe_scratch(sandboxed) and clean
-        t_wiped = _clock()
+        t_wiped, self_after = _clock(), resource.getrusage(resource.RUSAGE_SELF)
         # Where the worker's time went (seconds): what the grader's --profile and the benchmark read.
         timing = {"fork": t_started - t_fork, "first_line": status.pop("first_line", t_started) - t_started,
                   "done_line": status.pop("done_line", t_reaped) - t_started, "reaped": t_reaped - t_started,
                   "release": t_released - t_reaped, "wipe": t_wiped - t_released,
                   "child_cpu": use.ru_utime + use.ru_stime - use_before.ru_utime - use_before.ru_stime,
-                  "child_faults": use.ru_minflt - use_before.ru_minflt}
+                  "child_faults": use.ru_minflt - use_before.ru_minflt,
+                  "worker_cpu": self_after.ru_utime + self_after.ru_stime - self_before.ru_utime - self_before.ru_stime,
+                  "child_sys": use.ru_stime - use_before.ru_stime}
         emit(b"W", _dumps({"type": "exit", "clean": clean, **status,
                            "timing": {k: round(v, 6) for k, v in timing.items()}}).encode())
 
