@@ -637,7 +637,6 @@ class Case:
 OUTPUTS = ("int", "float", "array")
 
 
-@dataclass(frozen=True)
 def _parameter_name(fn, position: int) -> str:
     """The name of a function's positional parameter (for feedback), or "A" when it cannot be read."""
     try:
@@ -648,6 +647,7 @@ def _parameter_name(fn, position: int) -> str:
         return "A"
 
 
+@dataclass(frozen=True)
 class Function(Question):
     """A function the student writes, checked on fresh random inputs against a reference.
 
