@@ -32,7 +32,8 @@ first on PYTHONPATH, so the working tree is never read or modified:
   network off, for every element the lalib runtime mounted
   (``.lalib-widget[data-host]``), each way a reader updates it: an arrow key
   on its first focused handle (``.lx-tip``), a number typed into its first
-  entry plus Enter, or an option picked and "Check" pressed (self-checks).
+  entry plus Enter, an option picked and "Check" pressed (self-checks), its
+  first slider moved one step, or a rating digit typed on a grid cell.
   Each update is dispatched at the start of an animation frame (inside a
   requestAnimationFrame callback); "update" is the time from the dispatch to
   the end of that frame's main-thread work (event handlers, the widget's
@@ -237,6 +238,8 @@ LIST_WIDGETS = """() => [...document.querySelectorAll('.lalib-widget')].map((el,
   if (el.querySelector('.lx-tip')) actions.push('arrow key on handle');
   if (el.querySelector('input[type=text]')) actions.push('type entry + Enter');
   if (el.querySelector('input[type=radio]') && el.querySelector('.lx-check')) actions.push('pick option + Check');
+  if (el.querySelector('input[type=range]')) actions.push('slider step');
+  if (el.querySelector('button.lx-cell')) actions.push('digit on a cell');
   return {index, name: el.dataset.widget || el.dataset.lalibWidget, host: el.dataset.host || null,
           error: !!el.querySelector('.lx-error'), actions};
 })"""
@@ -265,6 +268,21 @@ MEASURE = """async ([index, action, n, warm]) => {
       input.value = String(k % 2 ? base : base + 1);
       input.dispatchEvent(new Event('input', {bubbles: true}));
       input.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true, cancelable: true}));
+    },
+    'slider step': (k) => {
+      const slider = first('input[type=range]');
+      const step = Number(slider.step) || 1, lo = Number(slider.min), hi = Number(slider.max);
+      if (k === 0) slider.dataset.benchBase = Math.min(Number(slider.value), hi - step);
+      const base0 = Number(slider.dataset.benchBase);
+      slider.value = String(k % 2 ? base0 : Math.max(lo, base0 + step));
+      slider.dispatchEvent(new Event('input', {bubbles: true}));
+      slider.dispatchEvent(new Event('change', {bubbles: true}));
+    },
+    'digit on a cell': (k) => {
+      const cell = el.contains(document.activeElement) && document.activeElement.matches('.lx-cell')
+        ? document.activeElement : first('button.lx-cell');
+      cell.focus({preventScroll: true});
+      cell.dispatchEvent(new KeyboardEvent('keydown', {key: k % 2 ? '2' : '4', bubbles: true, cancelable: true}));
     },
     'pick option + Check': (k) => {
       const radios = el.querySelectorAll('input[type=radio]');
