@@ -88,6 +88,16 @@ def test_numerical_gradient_question():
     assert verdict("calculus.8", numerical_gradient, rng=np.random.default_rng(0)).passed
     assert "2h apart" in verdict("calculus.8", lambda f, x: numerical_gradient(f, x) * 2).message
     assert "shape" in verdict("calculus.8", lambda f, x: numerical_gradient(f, x).reshape(-1)).message
+
+    def one_sided(f, x):
+        x, g = np.asarray(x, dtype=float), np.zeros(np.shape(x))
+        for i in np.ndindex(x.shape):
+            h = 1e-6 * max(1.0, abs(x[i]))
+            e = np.zeros_like(x)
+            e[i] = h
+            g[i] = (f(x + e) - f(x)) / h
+        return g
+    assert "one-sided" in verdict("calculus.8", one_sided, rng=np.random.default_rng(0)).message
     for case in gradient_cases(1):   # the reference gradients are right (checked by central differences)
         f, x = case.args
         assert np.allclose(numerical_gradient(f, x), f.grad(x), rtol=1e-5, atol=1e-5 * max(1, np.abs(f.grad(x)).max()))
@@ -98,7 +108,10 @@ def test_learning_rate_and_choices():
     assert verdict("calculus.9", 2 / lam.max()).passed
     assert "1/λ_max" in verdict("calculus.9", 1 / lam.max()).message
     assert "factor 2" in verdict("calculus.9", 4 / lam.max()).message
-    assert "transpose" in verdict("calculus.10", "C").message
+    wrong_c = verdict("calculus.10", "C").message    # names why C is wrong, not which letter is right
+    assert "(in, out)" in wrong_c and "Δᵀ X" not in wrong_c and "transpose" not in wrong_c
+    assert "twice" not in verdict("calculus.9", 1 / lam.max()).message
+    assert "is W" not in verdict("calculus.5", "B").message
     assert "shapes" in verdict("calculus.13", "B").message
     assert "slope 0" in verdict("calculus.14", np.array([0.3, 0.0, 0.7, -0.4])).message
 

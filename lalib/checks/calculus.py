@@ -295,6 +295,8 @@ def gradient_cases(seed: int) -> list[Case]:
         Case((_LogSumExp(w), rng.standard_normal(6) * 3), "f(x) = log Σ exp(xᵢ + wᵢ) with x of shape (6,)"),
         Case((_Quadratic(np.diag([1.0, 2.0])), np.array([1e4, -3e4])), "f(x) = xᵀDx with entries of x near 1e4"),
         Case((_Linear(np.array([2.5])), np.array([0.0])), "f(x) = 2.5 x with x of shape (1,), at 0"),
+        # Curved enough that a one-sided difference (error ≈ 150 h relative) misses 1e-5; a central one does not.
+        Case((_SumExp(300.0), rng.uniform(-0.003, 0.003, 3)), "f(x) = Σ exp(300 xᵢ)/300 with x of shape (3,)"),
     ]
 
 
@@ -354,6 +356,17 @@ class _SumSin:
         return np.cos(x)
 
 
+class _SumExp:
+    def __init__(self, k):
+        self.k = k
+
+    def __call__(self, x):
+        return float(np.exp(self.k * np.asarray(x, dtype=float)).sum() / self.k)
+
+    def grad(self, x):
+        return np.exp(self.k * x)
+
+
 class _LogSumExp:
     def __init__(self, w):
         self.w = w
@@ -394,8 +407,20 @@ def _half_central(f, x):
     return g
 
 
+def _one_sided(f, x):
+    x = np.asarray(x, dtype=float)
+    g = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        e = np.zeros_like(x)
+        e[i] = 1e-6
+        g[i] = (f(x + e) - f(x)) / 1e-6
+    return g
+
+
 _GRADIENT_BUGS = (
     (_half_central, "It looks as if you divide a central difference f(x + h) − f(x − h) by h: the two points are 2h apart"),
+    (_one_sided, "It looks as if you use a one-sided difference (f(x + h) − f(x))/h: its error shrinks only like h; "
+                 "the question asks for a central difference"),
 )
 
 
@@ -440,7 +465,7 @@ def questions(variant: int | None = None) -> tuple[Question, ...]:
         Array("calculus.2", variable="grad_quad", shape=(2,),
               conditions=(not_close(g_quad, {
                   "that is 2Ax, right only for a symmetric A; this A is not symmetric": 2 * A_QUAD @ X_QUAD,
-                  "that is Ax: the product rule gives two terms, Ax and Aᵀx": A_QUAD @ X_QUAD,
+                  "that is Ax: the product rule gives two terms, one from each x in xᵀAx": A_QUAD @ X_QUAD,
                   "that is 2Aᵀx, right only for a symmetric A": 2 * A_QUAD.T @ X_QUAD}),)),
         Array("calculus.3", variable="grad_lsq", shape=(2,),
               conditions=(not_close(g_lsq, {
@@ -449,8 +474,8 @@ def questions(variant: int | None = None) -> tuple[Question, ...]:
         Array("calculus.4", variable="jacobian_shape", shape=(2,), integer=True, conditions=(jacobian_shape,)),
         Choice("calculus.5", variable="jacobian_linear",
                options=["W", "Wᵀ", "x", "b"], answer="A",
-               hints={"B": "Wᵀ is what multiplies ∂L/∂y in the backward pass; the Jacobian itself, ∂yᵢ/∂xⱼ = Wᵢⱼ, "
-                           "is W",
+               hints={"B": "Wᵀ is what multiplies ∂L/∂y in the backward pass, not the Jacobian: write ∂yᵢ/∂xⱼ "
+                           "from yᵢ = Σⱼ Wᵢⱼ xⱼ + bᵢ",
                       "C": "x is what ∂y/∂W is built from, not ∂y/∂x",
                       "D": "b does not change with x, so it contributes nothing to ∂y/∂x"}),
         Array("calculus.6", variable="grad_W_example", shape=W_EX.shape,
@@ -467,7 +492,9 @@ def questions(variant: int | None = None) -> tuple[Question, ...]:
                  diagnoses=_GRADIENT_BUGS),
         Number("calculus.9", variable="lr_max", expected=float(2 / lam.max()),
                name="the largest stable learning rate", rtol=1e-6,
-               mistakes={float(1 / lam.max()): "that is 1/λ_max: gradient descent still converges up to twice that",
+               mistakes={float(1 / lam.max()): "that is 1/λ_max, where the steepest direction is solved in one step; "
+                                                "gradient descent converges beyond it: find where |1 − ηλ_max| "
+                                                "reaches 1",
                          float(4 / lam.max()): "that uses the Hessian without the factor 2 from the square",
                          float(2 / lam.min()): "that uses the smallest eigenvalue: the steepest direction diverges "
                                                "first"}),
@@ -475,13 +502,14 @@ def questions(variant: int | None = None) -> tuple[Question, ...]:
                options=["Δᵀ X, shape (out, in)", "X Δᵀ, shape (B, B)", "Xᵀ Δ, shape (in, out)",
                         "the mean of the per-example δ xᵀ"], answer="A",
                hints={"B": "X Δᵀ pairs examples with examples: its shape (B, B) is not W's",
-                      "C": "Xᵀ Δ is the gradient for A = Wᵀ (Y = X A); weight.grad has W's shape (out, in), its "
-                           "transpose",
+                      "C": "Xᵀ Δ has shape (in, out): it is the gradient for A = Wᵀ in the Y = X A convention, "
+                           "and weight.grad has the shape of weight",
                       "D": "the batch gradient is the sum; any averaging is already inside Δ when the loss is a mean"}),
         FreeText("calculus.11", points=2, variable="why_nonlinear"),
         Array("calculus.12", variable="M_collapsed", shape=(2, 2),
               conditions=(not_close(W2_STACK @ W1_STACK, {
-                  "that is W₁W₂ in the wrong order (or transposed): x meets W₁ first, so M = W₂W₁":
+                  "that is the product in the wrong order (or transposed): x meets W₁ first; write W₂(W₁x) "
+                  "and see which matrix sits next to x":
                       (W2_STACK @ W1_STACK).T}),)),
         Choice("calculus.13", variable="chain_rule",
                options=["∂L/∂x = Jᵀ ∂L/∂y", "∂L/∂x = J ∂L/∂y", "∂L/∂x = ∂L/∂y Jᵀ", "∂L/∂x = J"], answer="A",
