@@ -526,3 +526,15 @@ def test_grader_feedback_does_not_name_the_expected_output_of_a_hidden_input():
     assert not student.passed and not grader.passed
     assert "the right answer is" in student.message
     assert "the right answer is" not in grader.message and "which is not right" in grader.message
+
+
+def test_number_feedback_shows_the_digits_given_and_says_when_it_is_close():
+    from lalib.checks.questions import Number
+    q = Number("demo.1", expected=7.0, name="the largest singular value")
+    # 7.0001 must not be shown as "7", which would contradict a right answer of 7
+    assert q.judge(q.encode(7.0001)).message.startswith("7.0001 is close to the largest singular value")
+    r = Number("demo.2", expected=3.2016, name="the error")
+    assert "keep more digits" in r.judge(r.encode(3.2)).message
+    assert r.judge(r.encode(4.0)).message == "4 is not the error"
+    count = Number("demo.3", expected=274, name="the count", integer=True)
+    assert count.judge(count.encode(275)).message == "275 is not the count"

@@ -99,6 +99,16 @@ def feedback_after(quiz, text):
     return fb.get_attribute("data-state"), fb.inner_text()
 
 
+def test_a_count_one_off_is_not_called_close(offline_page, tmp_path):
+    count = NumericAnswer("How many parameters?", 274, "Counted.")
+    decimal = NumericAnswer("What is the error?", 2.74, "Computed.", tol=1e-4)
+    offline_page.goto(widget_page(tmp_path, count, decimal))
+    q = [offline_page.locator(".lx-quiz").nth(i) for i in range(2)]
+    state, said = feedback_after(q[0], "275")  # within 1 %, but a count is right or wrong
+    assert state == "wrong" and "Close" not in said
+    assert "Close" in feedback_after(q[1], "2.741")[1]
+
+
 def test_numeric_answers_parse_strictly_and_hint_by_kind_of_mistake(offline_page, tmp_path):
     number = NumericAnswer("What is 3/2?", 1.5, "Three halves.", hint="Divide.")
     integer = NumericAnswer("Nullity?", 2, "Two free columns.")

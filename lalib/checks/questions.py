@@ -332,14 +332,19 @@ class Number(Question):
         value, problem = _read_number(value)
         if problem:
             return Verdict(False, MALFORMED)
-        shown = f"{int(value)}" if value.is_integer() and abs(value) < 1e15 else _fmt(value)
+        # Enough digits that 7.0001 is not shown as 7 (the feedback must not contradict the answer).
+        shown = f"{int(value)}" if value.is_integer() and abs(value) < 1e15 else f"{value:.10g}"
         if self.integer and not value.is_integer():
             return Verdict(False, f"{name_cap(self.name)} is a whole number, but your answer is {value:.12g}")
-        if self._close(value, float(self.expected)):
+        expected = float(self.expected)
+        if self._close(value, expected):
             return Verdict(True)
         for wrong, why in self.mistakes.items():
             if self._close(value, float(wrong)):
                 return Verdict(False, why)
+        if not self.integer and abs(value - expected) <= 1e-2 * max(abs(expected), 1e-12):
+            return Verdict(False, f"{shown} is close to {self.name} but not within the tolerance "
+                                  f"({self.rtol:g} relative): keep more digits, or compute it exactly")
         return Verdict(False, f"{shown} is not {self.name}")
 
 

@@ -112,7 +112,9 @@ function compare(given, answer, tol) {
       }
       if (close(given, 1 / answer, Math.max(tol, 1e-9))) return { ok, why: "Is the fraction upside down?" };
     }
-    if (close(given, answer, Math.max(1e-2, 10 * tol))) return { ok, why: tol ? "Close, but not within the tolerance: keep more digits." : "Close, but this answer is exact: give it exactly (a fraction like 1/3 is fine)." };
+    // A count one off is not "close": only non-integer answers get this hint.
+    const counts = Number.isInteger(answer) && Number.isInteger(given);
+    if (!counts && close(given, answer, Math.max(1e-2, 10 * tol))) return { ok, why: tol ? "Close, but not within the tolerance: keep more digits." : "Close, but this answer is exact: give it exactly (a fraction like 1/3 is fine)." };
     return { ok };
   }
   const scale = Math.max(1, ...answer.map(Math.abs));
