@@ -345,3 +345,20 @@ def test_phone_width_and_touch(browser, tmp_path):
     assert snap["selected"] == 5 and not np.allclose(snap["P"][5], PCAExplorer().points[5], atol=0.1)
     assert page.errors == []
     context.close()
+
+
+def test_readouts_round_to_three_decimals_as_the_hint_says(offline_page, tmp_path):
+    # At correlation 0 the covariance's off-diagonal and the mean are rounding-sized (like 0.00004169):
+    # the hint promises 3 decimals, so they must read 0, and no readout may show a 4th decimal.
+    widget = page_with(offline_page, tmp_path, PCAExplorer(correlation=0.0, spread=1.0))
+    assert "rounded to 3 decimals" in widget.locator(".lx-hint").inner_text()
+    for skip in (False, True):
+        widget.locator('[data-control="skip-centring"]').set_checked(skip)
+        snap = check_readouts(widget)
+        texts = [widget.locator(".lx-readout").inner_text(), widget.locator(".lx-controls").inner_text()
+                 if widget.locator(".lx-controls").count() else "", *snap["labels"]]
+        for text in texts:
+            assert not re.search(r"\d\.\d{4}|\de[−-]", text), text
+        assert snap["py"]["cov"][0][1] != 0 and abs(snap["py"]["cov"][0][1]) < 5e-4   # the case the reader met
+        assert numbers(snap["cov"][1]) == [0.0] and "−0" not in "".join(snap["cov"])
+    assert offline_page.errors == []

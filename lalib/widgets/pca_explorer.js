@@ -270,7 +270,7 @@ function render({ model, el }) {
       const sel = i === selected;
       parts.push(s("g", {
         class: sel ? "lx-pt lx-tip" : "lx-pt", "data-index": i, "data-selected": sel ? "" : null, tabindex: sel ? 0 : -1, role: "button",
-        "aria-label": `point ${i + 1} of ${pts.length} at (${p.map(fmt).join(", ")}); arrow keys move it, [ and ] pick another`,
+        "aria-label": `point ${i + 1} of ${pts.length} at (${p.map(num).join(", ")}); arrow keys move it, [ and ] pick another`,
         "data-focus-key": sel ? "point" : null,
         onkeydown: nudge, ontouchstart: (e) => e.preventDefault(),
       }, [s("circle", { cx: px, cy: py, r: hitRadius, class: "lx-hit" }),
@@ -345,7 +345,12 @@ function render({ model, el }) {
   }
 
   // Readouts show 3 decimals; the hint under the plot says so once, instead of a "≈" on every number.
-  const num = (x) => fmt(x).replace("≈", "");
+  // Round here, not in fmt: fmt keeps 4 significant digits below 0.001 (0.00004169), which the hint
+  // does not promise. Rounding the magnitude makes it symmetric: below 0.0005 either way reads 0.
+  const num = (x) => {
+    if (!Number.isFinite(x) || Math.abs(x) >= 1e6) return fmt(x).replace("≈", "");
+    return fmt(Math.sign(x) * (Math.round(Math.abs(x) * 1000) / 1000)).replace("≈", "");
+  };
   const vec = (v) => `(${v.map(num).join(", ")})`;
   function readout() {
     const [l1, l2] = model.get("values"), [v1, v2] = model.get("vectors"), C = model.get("cov");
@@ -380,8 +385,8 @@ function render({ model, el }) {
     keepingFocus(root, () => draw());
     corrInput.value = model.get("correlation");
     spreadInput.value = model.get("spread");
-    corrText.textContent = fmt(model.get("correlation"));
-    spreadText.textContent = fmt(model.get("spread"));
+    corrText.textContent = num(model.get("correlation"));
+    spreadText.textContent = num(model.get("spread"));
     centerBox.checked = !model.get("center");
     status.replaceChildren(...readout());
   });
