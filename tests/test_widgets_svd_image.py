@@ -119,7 +119,7 @@ def check_page(widget, w: ImageCompression) -> dict:
     # float32 sums in the page, float64 in Python: a pixel may round to the next grey level
     assert np.abs(got - want).max() <= 1, (k, np.abs(got - want).max())
     d = describe(w.sigma, k, w.height, w.width)
-    shown = re.search(r"‖A‖_F [=≈] ([^%]+)%; energy kept [=≈] ([^%]+)%", snap["error"].replace("\u2212", "-"))
+    shown = re.search(r"‖A‖F [=≈] ([^%]+)%; energy kept [=≈] ([^%]+)%", snap["error"].replace("\u2212", "-"))
     assert abs(float(shown.group(1)) - 100 * d["error"]) <= 5e-4 and abs(float(shown.group(2)) - 100 * d["energy"]) <= 5e-4
     assert f"{d['stored']:,}" in snap["storage"] and snap["saves"] == str(d["stored"] < d["original"]).lower()
     snap["k"] = k
@@ -172,3 +172,27 @@ def test_phone_width(browser, tmp_path, photo):
     assert check_page(widget, photo)["k"] == 5
     assert page.errors == []
     context.close()
+
+
+SPOKEN = """(field) => {
+    // The text a screen reader reads: everything outside aria-hidden subtrees.
+    const walk = (node) => node.nodeType === 3 ? node.textContent
+        : node.nodeType === 1 && node.getAttribute('aria-hidden') === 'true' ? ''
+        : [...node.childNodes].map(walk).join('');
+    return walk(field);
+}"""
+
+
+def test_error_readout_writes_real_subscripts(offline_page, tmp_path, photo):
+    widget = page_with(offline_page, tmp_path, photo)
+    field = widget.locator('[data-field="error"]')
+    subs = field.locator("sub").all_inner_texts()
+    assert subs == ["k", "F", "F"], subs                  # A_k, ‖·‖_F twice: real subscripts, not underscores
+    assert "_" not in field.inner_text() and "‖A − Ak‖F / ‖A‖F" in field.inner_text()
+    spoken = field.evaluate(SPOKEN)
+    assert "_" not in spoken and "‖" not in spoken         # read as words, not as "A k F"
+    assert "Frobenius norm of A minus A sub k" in spoken and "energy kept" in spoken
+    sr = field.locator(".lx-sr")
+    assert sr.bounding_box()["width"] <= 1                # spoken only: nothing extra on screen
+    assert field.locator('[aria-hidden="true"] sub').count() == 3
+    assert offline_page.errors == []

@@ -61,8 +61,17 @@ html[data-theme="dark"] .lx-imgsvd, body[data-jp-theme-light="false"] .lx-imgsvd
   border-radius: 4px; min-height: 2.2em; min-width: 2.4em; cursor: pointer; }
 .lx-imgsvd .lx-readout { margin-top: 0.4em; line-height: 1.6; }
 .lx-imgsvd [data-field="k"] { font-weight: 700; }
+.lx-imgsvd .lx-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
+  clip-path: inset(50%); white-space: nowrap; }
+.lx-imgsvd sub { font-size: 0.75em; line-height: 0; }
 .lx-imgsvd [data-saves="false"] { color: var(--lx-warn); font-weight: 600; }
 `;
+// ‖A − A_k‖_F / ‖A‖_F with real subscripts on screen; a screen reader gets the words instead
+// (it would read the drawn formula as "A minus A k F").
+const ERROR_FORMULA = () => [
+  h("span", { class: "lx-sr" }, "(the Frobenius norm of A minus A sub k, over the Frobenius norm of A)"),
+  h("span", { "aria-hidden": "true" }, ["‖A − A", h("sub", {}, "k"), "‖", h("sub", {}, "F"), " / ‖A‖", h("sub", {}, "F")]),
+];
 function addStyle() {
   if (typeof document === "undefined" || document.getElementById("lx-imgsvd-style")) return;
   document.head.append(h("style", { id: "lx-imgsvd-style" }, STYLE));
@@ -167,7 +176,8 @@ function render({ model, el }) {
     canvas.setAttribute("aria-label", `the image rebuilt from its first ${k} singular triplets`);
     caption.textContent = `rank ${k}: ${k} of ${Math.min(F.m, F.n)} layers`;
     status.replaceChildren(
-      h("div", { "data-field": "error" }, `relative error ‖A − A_k‖_F / ‖A‖_F ${pct(model.get("error"))}; energy kept ${pct(model.get("energy"))}`),
+      h("div", { "data-field": "error" }, ["relative error ", ...ERROR_FORMULA(),
+        ` ${pct(model.get("error"))}; energy kept ${pct(model.get("energy"))}`]),
       h("div", { "data-field": "storage", "data-saves": String(saves) },
         `k(m + n + 1) = ${stored.toLocaleString("en-US")} numbers stored vs m·n = ${original.toLocaleString("en-US")} pixels; ` +
         `storage / original ${pct(model.get("ratio"))}` +
