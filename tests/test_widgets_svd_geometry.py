@@ -56,6 +56,28 @@ def test_special_matrices():
     assert tiny["sigma"][1] == pytest.approx(np.sqrt(5) * 1e-300) and tiny["rank"] == 2
 
 
+@pytest.mark.parametrize("seed", range(200))
+def test_singular_matrices_choose_rotations(seed):
+    # det A = 0 (rank < n): the sign of a u for σ = 0 is free, and chapter 7 says "rotation, scaling,
+    # rotation" exactly when det A >= 0, so that sign is chosen to make U a rotation too.
+    state = SvdGeometry.random_state(np.random.default_rng(1000 + seed))
+    A = np.array(state["matrix"])
+    n = len(A)
+    A[:, -1] = A[:, 0] * (seed % 5 - 2)                                    # singular, zero column included
+    d = describe(A)
+    assert d["rank"] < n and d["det_u"] == 1.0 and d["det_v"] == 1.0
+    U = np.array(d["u"]).T
+    assert np.linalg.det(U) > 0 and np.allclose(U.T @ U, np.eye(n), atol=1e-12)
+
+
+def test_presets_det_zero_are_rotations():
+    for name in ("rank 1", "3×3 flat"):
+        d = describe(PRESETS[name])
+        assert d["det_u"] == d["det_v"] == 1.0, name
+    assert describe(np.zeros((2, 2)))["det_u"] == 1.0
+    assert describe(PRESETS["reflection"])["det_u"] == -1.0                # det A < 0 still reflects
+
+
 def test_widget_validates_and_updates():
     w = SvdGeometry([[3, 0], [4, 5]], stage=0)
     assert w.stage_matrix == [[1.0, 0.0], [0.0, 1.0]]
@@ -182,6 +204,7 @@ def test_entries_presets_and_reflection(offline_page, tmp_path):
     widget.locator('[data-preset="rank 1"]').click()
     snap = check_readouts(widget)
     assert "rank 1" in snap["sigma"] and "flat" in snap["moves"]
+    assert "U is a rotation" in snap["moves"] and "reflection" not in snap["moves"] and "det A = 0" in snap["moves"]
     entry = widget.locator('input[aria-label="A[2, 1]"]')
     entry.fill("1/2x")
     entry.press("Enter")
@@ -293,3 +316,16 @@ def test_phone_width_and_touch(browser, tmp_path):
     assert M[0, 0] < 2 and M[1, 0] > 0                     # Ae1 moved up and left
     assert page.errors == []
     context.close()
+
+
+def test_column_labels_do_not_overlap_when_the_columns_coincide(offline_page, tmp_path):
+    for M in ([[1, 1], [1, 1]], [[2, 2], [0.5, 0.5]], [[0, 0], [0, 0]], [[2, 0], [0, 1]]):
+        widget = page_with(offline_page, tmp_path, SvdGeometry(M))
+        a, b = (widget.locator(f'.lx-column-tip[data-col="{j}"] text').bounding_box() for j in (0, 1))
+        apart = (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+                 or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+        assert apart, (M, a, b)
+        for box in (a, b):                                                 # still inside the picture
+            plot = widget.locator("svg").bounding_box()
+            assert plot["y"] <= box["y"] and box["y"] + box["height"] <= plot["y"] + plot["height"], (M, box)
+    assert offline_page.errors == []

@@ -121,6 +121,8 @@ function derive(state) {
     vs[n - 1] = vs[n - 1].map((x) => -x);
     us[n - 1] = us[n - 1].map((x) => -x);
   }
+  // det A = 0: the last u (σ = 0) is a free completion; its sign makes U a rotation too (chapter 7).
+  if (rank < n && det(columns(us)) < 0) us[n - 1] = us[n - 1].map((x) => -x);
   const det_v = det(columns(vs)) > 0 ? 1 : -1;
   const det_u = det(columns(us)) > 0 ? 1 : -1;
   const sig = sigma.map((x) => x * scale);
@@ -313,16 +315,20 @@ function render({ model, el }) {
     }
     vs.forEach((v, i) => parts.push(arrow(f, apply(T, v), COLORS[i], vecLabel(i, stage), "lx-singular")));
     if (size === 2) {
-      // The columns of A, draggable: where e₁ and e₂ land.
+      // The columns of A, draggable: where e₁ and e₂ land. When the two tips (nearly) coincide, Ae₁'s
+      // label goes above and Ae₂'s below, so they do not print over each other.
+      const tips = [0, 1].map((j) => f.p([A[0][j], A[1][j]]));
+      const together = Math.hypot(tips[0][0] - tips[1][0], tips[0][1] - tips[1][1]) < 24;
       A[0].forEach((_, j) => {
-        const col = [A[0][j], A[1][j]], [cx, cy] = f.p(col);
+        const col = [A[0][j], A[1][j]], [cx, cy] = tips[j];
+        const ly = Math.min(SIZE - 4, Math.max(12, together ? (j === 0 ? cy - 9 : cy + 19) : cy + 14));
         const hit = 22 * (SIZE / (svg.clientWidth || SIZE));
         parts.push(s("g", {
           class: "lx-tip lx-column-tip", tabindex: 0, role: "slider", "data-col": j, "data-focus-key": `col-${j}`,
           "aria-label": `column ${j + 1} of A (where e${SUB[j]} lands)`, "aria-valuetext": `Ae${SUB[j]} = (${col.map(fmt).join(", ")})`,
           onpointerdown: (e) => startDrag(e, j), onkeydown: (e) => nudge(e, j), ontouchstart: (e) => e.preventDefault(),
         }, [s("circle", { cx, cy, r: hit, class: "lx-hit" }), s("rect", { x: cx - 5, y: cy - 5, width: 10, height: 10 }),
-          s("text", { x: cx + 7, y: cy + 14, class: "lx-label" }, `Ae${SUB[j]}`)]));
+          s("text", { x: Math.min(SIZE - 26, cx + 7), y: ly, class: "lx-label" }, `Ae${SUB[j]}`)]));
       });
     } else {
       parts[0].setAttribute("class", "lx-bg lx-turn");
@@ -464,7 +470,8 @@ function render({ model, el }) {
       h("div", { "data-field": "u" }, `left singular vectors: ${us.map((u, i) => `u${SUB[i]} = ${vec(u)}`).join(";  ")}`),
       h("div", { "data-field": "moves" }, `Vᵀ is a rotation; U is ${du < 0 ? "a reflection (det U = −1)" : "a rotation (det U = +1)"}` +
         (du < 0 && rank === size ? " because det A < 0: A flips orientation" : "") +
-        (rank < size ? `; σ = 0 squashes ${size - rank === 1 ? "one direction" : `${size - rank} directions`} flat` : "")),
+        (rank < size ? `; σ = 0 squashes ${size - rank === 1 ? "one direction" : `${size - rank} directions`} flat, ` +
+          `so det A = 0 and the sign of u${SUB[size - 1]} is free: it is chosen to make U a rotation too` : "")),
     ];
     // Rounding noise (|x| below 1e-12 of the largest entry) reads as 0.
     const T = model.get("stage_matrix"), big = Math.max(...T.flat().map(Math.abs));

@@ -10,8 +10,9 @@ applies ``U``, which turns (or reflects) the ellipse into place: ``A``'s image.
 Convention: ``V`` is always a rotation (``det V = +1``, so stage 1 is a pure
 turn) and each ``vᵢ`` has its largest entry positive, except that the last
 pair is flipped when that is needed for ``det V = +1``; any reflection ``A``
-contains is then carried by ``U`` (``det U = -1`` exactly when ``det A < 0``,
-for an invertible ``A``).
+contains is then carried by ``U`` (``det U = -1`` exactly when ``det A < 0``).
+For a singular ``A`` (``det A = 0``) the sign of the last ``uᵢ`` (its ``σ`` is
+0) is free, and it is chosen so that ``U`` is a rotation too.
 
 :func:`describe` is the Python truth. It computes the SVD by one-sided
 Jacobi rotations in plain floating point, and ``svd_geometry.js``'s
@@ -133,6 +134,8 @@ def describe(matrix: ArrayLike, stage: int = 3) -> dict:
     ([6.708204, 2.236068], 2, 1.0, 1.0)
     >>> describe([[1, 2], [3, 4]])["det_u"]          # det A < 0: U reflects
     -1.0
+    >>> describe([[1, 2], [0.5, 1]])["det_u"]        # det A = 0: U chosen a rotation
+    1.0
     >>> describe(np.zeros((3, 3)), 2)["stage_matrix"]
     [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]
     """
@@ -194,6 +197,10 @@ def describe(matrix: ArrayLike, stage: int = 3) -> dict:
     det_v = _det([[vs[j][i] for j in range(n)] for i in range(n)])
     if det_v < 0:
         vs[n - 1] = [-x for x in vs[n - 1]]
+        us[n - 1] = [-x for x in us[n - 1]]
+    # det A = 0: the last u (its σ is 0) is a free completion, so its sign is chosen to make U a
+    # rotation too: "rotation, scaling, rotation" exactly when det A >= 0 (chapter 7).
+    if rank < n and _det([[us[j][i] for j in range(n)] for i in range(n)]) < 0:
         us[n - 1] = [-x for x in us[n - 1]]
     Vm = [[vs[j][i] for j in range(n)] for i in range(n)]
     Um = [[us[j][i] for j in range(n)] for i in range(n)]
