@@ -121,3 +121,29 @@ def test_the_book_case_uses_lalib_faces():
     k = len(E)
     expected = d["ef"].distance_from_face_space(X.reshape(-1, 25, 25), k)
     assert np.allclose(reference_distance(X, mean, E), expected, atol=1e-10)
+
+
+def test_threshold_feedback_tells_a_non_midpoint_from_a_wrong_midpoint():
+    s = np.sort(np.concatenate([FACE_D, OTHER_D]))
+    cuts = (s[:-1] + s[1:]) / 2
+    off = (cuts[4] + s[5]) / 2                      # between a midpoint and a distance: no cut tried
+    assert "not halfway" in verdict("faces.6", off).message
+    wrong_cut = cuts[-1]
+    assert not verdict("faces.6", wrong_cut).passed and "not halfway" not in verdict("faces.6", wrong_cut).message
+
+
+def _numpy_normalize(X):   # right, with NumPy alone (the question forbids lalib.faces)
+    Z = X - X.mean(axis=(1, 2), keepdims=True)
+    n = np.sqrt((Z**2).sum(axis=(1, 2), keepdims=True))
+    return np.divide(Z, n, out=np.zeros_like(Z), where=n > 0)
+
+
+@pytest.mark.parametrize("wrong, says", [
+    (lambda X: X / np.linalg.norm(X), "mean pixel"),                                   # one norm, no centring
+    (lambda X: (X - X.mean(axis=(1, 2), keepdims=True))
+     / (np.sqrt(((X - X.mean(axis=(1, 2), keepdims=True)) ** 2).sum(axis=(1, 2), keepdims=True)) + 1e-8), "length"),
+    (lambda X: np.where(np.ptp(X, axis=(1, 2), keepdims=True) > 0, _numpy_normalize(X), 1.0), "constant"),
+])
+def test_normalize_feedback_names_the_property_that_fails(wrong, says):
+    v = verdict("faces.2", wrong)
+    assert not v.passed and says in v.message, v.message

@@ -17,7 +17,7 @@ from functools import cache
 
 import numpy as np
 
-from lalib.checks.questions import Array, Case, Choice, FreeText, Function, Number, Question
+from lalib.checks.questions import Array, Case, Choice, FreeText, Function, Number, Question, Verdict, _read_number
 from lalib.faces import Eigenfaces, best_threshold, normalize_images, split_faces
 
 __all__ = ["questions", "SPLIT", "FACE_INDEX", "K_PROJ", "FACE_D", "OTHER_D", "TEST_FACE_D", "TEST_OTHER_D",
@@ -54,6 +54,27 @@ class _DataNumber(Number):
     def _judge(self, value, reveal_expected=True):
         expected, mistakes = self.compute()
         return Number._judge(dataclasses.replace(self, expected=expected, mistakes=mistakes), value, reveal_expected)
+
+
+@dataclasses.dataclass(frozen=True)
+class _CutNumber(Number):
+    """A threshold question: an answer that is not one of the cuts tried is told so.
+
+    ``cuts`` are the midpoints between consecutive distances; a value that is
+    none of them (and none of the named ``mistakes``) gets that said instead of
+    a bare "not the best cut".
+    """
+
+    cuts: tuple[float, ...] = ()
+
+    def _judge(self, value, reveal_expected=True):
+        verdict = Number._judge(self, value, reveal_expected)
+        number, problem = _read_number(value)
+        if verdict.passed or problem or any(self._close(number, c) for c in self.cuts) \
+                or any(self._close(number, float(w)) for w in self.mistakes):
+            return verdict
+        return Verdict(False, f"{number:.10g} is not halfway between two consecutive distances: sort all the "
+                              "distances and try only the midpoints between neighbours")
 
 
 @cache
@@ -148,6 +169,30 @@ _NORMALIZE_BUGS = (
     (_centred_only, "It looks as if you subtract each image's mean but do not divide by its length"),
     (_one_norm_for_all, "It looks as if you divide by the length of the whole stack: each image needs its own length"),
 )
+
+
+def _normalize_compare(got, expected) -> str | None:
+    """faces.2: when the result is wrong, name the first image and the property it lacks.
+
+    Phrases complete "your function's result is …"; nothing here shows the expected pixels.
+    """
+    problem = _close(1e-7)(got, expected)
+    if problem != "not right":
+        return problem                      # right, or a wrong shape, or NaN
+    g, e = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
+    for i in range(len(e)):
+        if not np.any(e[i]):                # a constant image: all zeros expected
+            if np.any(g[i] != 0):
+                return (f"not right: images[{i}] is constant (all its pixels are equal), so it should come back as "
+                        "all zeros")
+            continue
+        mean, length = float(g[i].mean()), float(np.sqrt(np.sum(g[i] ** 2)))
+        if not abs(mean) <= 1e-9:
+            return f"not right: images[{i}] comes back with mean pixel {mean:.3g}, not 0 (subtract each image's own mean)"
+        if not abs(length - 1) <= 1e-7:
+            return (f"not right: images[{i}] comes back with length {length:.8g}, not 1 (divide each centred image "
+                    "by its own length, exactly)")
+    return "not right"
 
 
 def _close(rtol: float):
@@ -342,10 +387,12 @@ def questions(variant: int | None = None) -> tuple[Question, ...]:
     t_best, _ = best_threshold(FACE_D, OTHER_D)
     tpr = float(np.mean(np.array(TEST_FACE_D) <= THRESHOLD))
     fpr = float(np.mean(np.array(TEST_OTHER_D) <= THRESHOLD))
+    d = np.unique(FACE_D + OTHER_D)
+    cuts = tuple(float(c) for c in (d[:-1] + d[1:]) / 2)     # the midpoints faces.6 asks to try
     return (
         Array("faces.1", variable="mean_face", shape=(25, 25), conditions=(_mean_face,)),
         Function("faces.2", points=2, variable="normalize", function_name="normalize", make_cases=normalize_cases,
-                 reference=reference_normalize, output="array", compare=_close(1e-7), forbidden=FORBIDDEN,
+                 reference=reference_normalize, output="array", compare=_normalize_compare, forbidden=FORBIDDEN,
                  diagnoses=_NORMALIZE_BUGS),
         Array("faces.3", variable="code", shape=(K_PROJ,), conditions=(_projection,)),
         _DataNumber("faces.4", variable="distance", name="the distance from face space", rtol=1e-6,
@@ -354,12 +401,12 @@ def questions(variant: int | None = None) -> tuple[Question, ...]:
                name="the distance from face space", rtol=1e-9,
                mistakes={15.0 - 9.0 - 8.0 - 4.0: "lengths do not subtract; their squares do (Pythagoras)",
                          15.0**2 - 9.0**2 - 8.0**2 - 4.0**2: "that is d²: take the square root"}),
-        Number("faces.6", variable="threshold", expected=t_best, name="the best cut", rtol=1e-9,
-               mistakes={float((np.mean(FACE_D) + np.mean(OTHER_D)) / 2):
-                         "that is the midpoint of the two averages: try each cut between consecutive distances and "
-                         "count the faces accepted and the non-faces rejected",
-                         float(np.median(FACE_D + OTHER_D)):
-                         "that is the median of all ten distances: count the errors each cut makes instead"}),
+        _CutNumber("faces.6", variable="threshold", expected=t_best, name="the best cut", rtol=1e-9, cuts=cuts,
+                   mistakes={float((np.mean(FACE_D) + np.mean(OTHER_D)) / 2):
+                             "that is the midpoint of the two averages: try each cut between consecutive distances "
+                             "and count the faces accepted and the non-faces rejected",
+                             float(np.median(FACE_D + OTHER_D)):
+                             "that is the median of all ten distances: count the errors each cut makes instead"}),
         Array("faces.7", variable="rates", shape=(2,), conditions=(_rates(tpr, fpr),)),
         Choice("faces.8", variable="why_out_of_fold",
                options=["training faces are closer to a face space fitted to them than new faces are, so their "
