@@ -227,6 +227,27 @@ def test_sweeps_penalty_and_cold_start(offline_page, tmp_path):
     assert offline_page.errors == []
 
 
+def test_mouse_drag_on_the_sweeps_slider_follows_to_each_end(offline_page, tmp_path):
+    """A drag is many input events on one element: the slider must survive each update."""
+    widget = page_with(offline_page, tmp_path, TasteEditor(sweeps=10))
+    slider = widget.locator("input[type=range]")
+    box = slider.bounding_box()
+    y = box["y"] + box["height"] / 2
+    start = box["x"] + box["width"] * 10 / MAX_SWEEPS
+    offline_page.mouse.move(start, y)
+    offline_page.mouse.down()
+    seen = []
+    for k in range(1, 21):   # to the left end, past it
+        offline_page.mouse.move(start - k * (start - box["x"] + 10) / 20, y)
+        seen.append(int(slider.input_value()))
+    offline_page.mouse.move(box["x"] + box["width"] + 10, y, steps=20)   # then right to the other end
+    offline_page.mouse.up()
+    assert min(seen) == 0 and len(set(seen)) > 3, seen   # it followed, step by step, not one step then stop
+    snap = check_readouts(widget)
+    assert snap["sweeps"] == MAX_SWEEPS and f"After {MAX_SWEEPS} sweeps" in snap["fit"]
+    assert offline_page.errors == []
+
+
 def test_random_edit_sequences_keep_the_readouts_right(offline_page, tmp_path):
     widget = page_with(offline_page, tmp_path, TasteEditor())
     rng = np.random.default_rng(3)

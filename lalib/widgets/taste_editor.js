@@ -273,28 +273,32 @@ function render({ model, el }) {
       }, v ? `${v}★` : "–"))];
   }
 
-  function controlRow() {
+  // The controls are built once and updated in place: rebuilding the range
+  // input on every update would end a mouse drag after its first step.
+  const regButtons = REGS.map((v) => h("button", {
+    type: "button", "data-reg": v, "data-focus-key": `reg-${v}`,
+    "aria-label": `ridge penalty ${v}`, onclick: () => commit({ reg: v }),
+  }, String(v)));
+  const slider = h("input", {
+    type: "range", min: 0, max: MAX_SWEEPS, step: 1, "data-focus-key": "sweeps",
+    "aria-label": "number of ALS sweeps", oninput: (e) => commit({ sweeps: +e.target.value }),
+  });
+  controls.append(
+    h("span", {}, "penalty λ: "), ...regButtons, h("br"),
+    h("label", {}, ["ALS sweeps ", slider]),
+    h("button", { type: "button", "data-action": "sweep", "data-focus-key": "sweep",
+      onclick: () => commit({ sweeps: Math.min(MAX_SWEEPS, model.get("sweeps") + 1) }) }, "one more sweep ▶"),
+    h("button", { type: "button", "data-action": "clear-row", "data-focus-key": "clear-row",
+      onclick: () => commit({ ratings: G().map((row, u) => (u === model.get("user") ? row.map(() => 0) : row.slice())) }) },
+      "clear this row (new user)"),
+    h("button", { type: "button", "data-action": "reset", "data-focus-key": "reset",
+      onclick: () => commit({ ratings: initial.map((r) => r.slice()) }) }, "reset grid"));
+  function updateControls() {
     const sweeps = model.get("sweeps"), reg = model.get("reg");
-    return [
-      h("span", {}, "penalty λ: "),
-      ...REGS.map((v) => h("button", {
-        type: "button", "data-reg": v, "data-focus-key": `reg-${v}`, "aria-pressed": v === reg ? "true" : "false",
-        "aria-label": `ridge penalty ${v}`, onclick: () => commit({ reg: v }),
-      }, String(v))),
-      h("br"),
-      h("label", {}, ["ALS sweeps ", h("input", {
-        type: "range", min: 0, max: MAX_SWEEPS, step: 1, value: sweeps, "data-focus-key": "sweeps",
-        "aria-label": "number of ALS sweeps", "aria-valuetext": `${sweeps} sweeps`,
-        oninput: (e) => commit({ sweeps: +e.target.value }),
-      })]),
-      h("button", { type: "button", "data-action": "sweep", "data-focus-key": "sweep",
-        onclick: () => commit({ sweeps: Math.min(MAX_SWEEPS, sweeps + 1) }) }, "one more sweep ▶"),
-      h("button", { type: "button", "data-action": "clear-row", "data-focus-key": "clear-row",
-        onclick: () => commit({ ratings: G().map((row, u) => (u === model.get("user") ? row.map(() => 0) : row.slice())) }) },
-        "clear this row (new user)"),
-      h("button", { type: "button", "data-action": "reset", "data-focus-key": "reset",
-        onclick: () => commit({ ratings: initial.map((r) => r.slice()) }) }, "reset grid"),
-    ];
+    for (const b of regButtons) b.setAttribute("aria-pressed", +b.dataset.reg === reg ? "true" : "false");
+    // Only when it differs: writing the value the user is dragging to is harmless, but skip it anyway.
+    if (+slider.value !== sweeps) slider.value = String(sweeps);
+    slider.setAttribute("aria-valuetext", `${sweeps} sweep${sweeps === 1 ? "" : "s"}`);
   }
 
   function drawMap() {
@@ -354,8 +358,8 @@ function render({ model, el }) {
     keepingFocus(root, () => {
       grid();
       picker.replaceChildren(...pickerRow());
-      controls.replaceChildren(...controlRow());
     });
+    updateControls();
     drawMap();
     status.replaceChildren(...readout());
   });
