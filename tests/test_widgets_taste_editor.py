@@ -221,7 +221,10 @@ def test_sweeps_penalty_and_cold_start(offline_page, tmp_path):
     assert snap["reg"] == 10
     widget.locator('[data-action="clear-row"]').click()
     snap = check_readouts(widget)
-    assert snap["G"][6] == [0] * 8 and "cold start" in snap["cold"]
+    assert snap["G"][6] == [0] * 8 and snap["cold"].startswith("You have rated nothing (cold start)")
+    widget.locator('.lx-cell[data-row="0"][data-col="0"]').click()   # another user: "has"
+    widget.locator('[data-action="clear-row"]').click()
+    assert check_readouts(widget)["cold"].startswith("Ana has rated nothing")
     widget.locator('[data-action="reset"]').click()
     assert check_readouts(widget)["G"] == RATINGS
     assert offline_page.errors == []

@@ -165,6 +165,7 @@ function addStyle() {
 const stars = (x) => Math.min(5, Math.max(1, x)); // predictions are shown on the 1-5 scale
 const one = (x) => (Math.round(x * 10) / 10).toFixed(1);
 const possessive = (name) => (name === "You" ? "Your" : `${name}'s`);
+const hasRated = (name) => `${name} ${name === "You" ? "have" : "has"} rated`; // "You have", "Ana has"
 
 function render({ model, el }) {
   addStyle();
@@ -342,7 +343,7 @@ function render({ model, el }) {
     return [
       h("div", {}, [h("b", {}, `Top picks for ${users[u]}: `), h("span", { "data-field": "top" }, picks)]),
       h("div", { "data-field": "cold" }, cold
-        ? `${users[u]} has rated nothing (cold start): p = 0 and b_u = 0, so the picks are the movies with the largest μ + b_i — the same for every new user.`
+        ? `${hasRated(users[u])} nothing (cold start): p = 0 and b_u = 0, so the picks are the movies with the largest μ + b_i — the same for every new user.`
         : `${possessive(users[u])} taste p = (${model.get("user_factors")[u].map(fmt).join(", ")}), bias b_u = ${fmt(model.get("user_bias")[u])}.`),
       h("div", { "data-field": "fit" }, sweeps === 0
         ? `No sweep yet: every cell is predicted μ = ${fmt(model.get("mu"))}.`
