@@ -251,6 +251,22 @@ def test_mouse_drag_on_the_sweeps_slider_follows_to_each_end(offline_page, tmp_p
     assert offline_page.errors == []
 
 
+def test_readout_numbers_round_to_zero_and_use_one_minus_sign(offline_page, tmp_path):
+    # Ana's bias is negative; with the heaviest penalty and all sweeps, the taste
+    # vectors shrink to rounding noise (about 1e-16), which must read as 0.
+    widget = page_with(offline_page, tmp_path, TasteEditor(reg=10, sweeps=MAX_SWEEPS, user=0))
+    snap = check_readouts(widget)
+    text = widget.locator(".lx-readout").text_content()
+    py = snap["py"]
+    assert "≈" not in text and "e-" not in text and "e\u2212" not in text, text
+    assert not any(ch == "-" for ch in text.replace("b_u", "")), text   # numbers use U+2212 only
+    p = py["user_factors"][0]
+    shown = "(" + ", ".join("0" if round(x, 3) == 0 else f"{round(x, 3):g}".replace("-", "\u2212") for x in p) + ")"
+    assert f"taste p = {shown}" in text, (text, p)
+    assert "rounded to 3 decimals" in text
+    assert offline_page.errors == []
+
+
 def test_random_edit_sequences_keep_the_readouts_right(offline_page, tmp_path):
     widget = page_with(offline_page, tmp_path, TasteEditor())
     rng = np.random.default_rng(3)

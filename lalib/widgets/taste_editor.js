@@ -8,7 +8,7 @@
 // the user's vector p_u. Reads only the model, so the kernel (live) and
 // derive() (static page, the same sweeps in JavaScript) draw the same thing.
 
-const { h, s, fmt, onChange, ownKeys, redrawer, guarded, keepingFocus } = lalib.runtime;
+const { h, s, onChange, ownKeys, redrawer, guarded, keepingFocus } = lalib.runtime;
 
 const SIZE = 300;
 const REGS = [0.1, 0.3, 1, 3, 10];
@@ -154,6 +154,7 @@ html[data-theme="dark"] .lx-taste, body[data-jp-theme-light="false"] .lx-taste {
 .lx-taste .lx-side { flex: 1 1 220px; min-width: 200px; }
 .lx-taste .lx-readout { line-height: 1.5; }
 .lx-taste .lx-readout [data-field="top"] { font-weight: 600; }
+.lx-taste .lx-readout .lx-note { font-size: 0.85em; color: var(--lx-muted); }
 .lx-taste .lx-hint { font-size: 0.85em; color: var(--lx-muted); margin: 0.3em 0 0; }
 .lx-taste input[type="range"] { vertical-align: middle; width: 9em; border: 0; background: transparent; }
 `;
@@ -164,6 +165,15 @@ function addStyle() {
 
 const stars = (x) => Math.min(5, Math.max(1, x)); // predictions are shown on the 1-5 scale
 const one = (x) => (Math.round(x * 10) / 10).toFixed(1);
+// Readout numbers: rounded to 3 decimals (said once, under the readout, so no
+// "≈" on each), a value that rounds to zero shown as 0 (a 1e-16 is rounding
+// noise, not a taste), and one minus sign, U+2212.
+const DECIMALS = 3;
+const num = (x) => {
+  if (!Number.isFinite(x)) return String(x);
+  const r = Math.round(x * 10 ** DECIMALS) / 10 ** DECIMALS;
+  return r === 0 ? "0" : String(r).replace("-", "\u2212");
+};
 const possessive = (name) => (name === "You" ? "Your" : `${name}'s`);
 const hasRated = (name) => `${name} ${name === "You" ? "have" : "has"} rated`; // "You have", "Ana has"
 
@@ -332,7 +342,7 @@ function render({ model, el }) {
         s("text", { x: x1 + 14 * ux - 4, y: y1 + 14 * uy + 4, fill: "var(--lx-you)", "font-weight": 700,
           "text-anchor": ux < -0.3 ? "end" : ux > 0.3 ? "start" : "middle" }, users[u])]));
     }
-    map.setAttribute("aria-label", `map of the movies' factor vectors q_i; ${possessive(users[u])} vector p = (${p.map(fmt).join(", ")})`);
+    map.setAttribute("aria-label", `map of the movies' factor vectors q_i; ${possessive(users[u])} vector p = (${p.map(num).join(", ")})`);
     map.replaceChildren(...parts);
   }
 
@@ -344,11 +354,12 @@ function render({ model, el }) {
       h("div", {}, [h("b", {}, `Top picks for ${users[u]}: `), h("span", { "data-field": "top" }, picks)]),
       h("div", { "data-field": "cold" }, cold
         ? `${hasRated(users[u])} nothing (cold start): p = 0 and b_u = 0, so the picks are the movies with the largest μ + b_i — the same for every new user.`
-        : `${possessive(users[u])} taste p = (${model.get("user_factors")[u].map(fmt).join(", ")}), bias b_u = ${fmt(model.get("user_bias")[u])}.`),
+        : `${possessive(users[u])} taste p = (${model.get("user_factors")[u].map(num).join(", ")}), bias b_u = ${num(model.get("user_bias")[u])}.`),
       h("div", { "data-field": "fit" }, sweeps === 0
-        ? `No sweep yet: every cell is predicted μ = ${fmt(model.get("mu"))}.`
-        : `After ${sweeps} sweep${sweeps > 1 ? "s" : ""}: loss J = ${fmt(loss[loss.length - 1])} (it never rises from one sweep to the next), ` +
-          `RMSE on the known ratings = ${fmt(model.get("train_rmse"))}.`),
+        ? `No sweep yet: every cell is predicted μ = ${num(model.get("mu"))}.`
+        : `After ${sweeps} sweep${sweeps > 1 ? "s" : ""}: loss J = ${num(loss[loss.length - 1])} (it never rises from one sweep to the next), ` +
+          `RMSE on the known ratings = ${num(model.get("train_rmse"))}.`),
+      h("div", { class: "lx-note" }, `Numbers are rounded to ${DECIMALS} decimals, stars to 1.`),
     ];
   }
 
