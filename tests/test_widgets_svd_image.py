@@ -196,3 +196,20 @@ def test_error_readout_writes_real_subscripts(offline_page, tmp_path, photo):
     assert sr.bounding_box()["width"] <= 1                # spoken only: nothing extra on screen
     assert field.locator('[aria-hidden="true"] sub').count() == 3
     assert offline_page.errors == []
+
+
+def test_rounding_noise_reads_as_zero(offline_page, tmp_path):
+    # The example image (a constant plus an outer product) has rank 2: at k = 3 what is left of the
+    # error is float64 rounding noise, which the readout must call 0, not "5.246e−15%"; a real
+    # error (k = 1) still shows its digits.
+    w = ImageCompression.example()
+    d3, d1 = (describe(w.sigma, k, w.height, w.width) for k in (3, 1))
+    assert d3["error"] < 1e-14 < 1e-3 < d1["error"]
+    widget = page_with(offline_page, tmp_path, w)
+    field = widget.locator('[data-field="error"]')
+    assert re.search(r"‖A‖F ≈ 0%; energy kept = 100%", field.inner_text()), field.inner_text()
+    check_page(widget, w)
+    widget.locator("input[type=range]").fill("1")
+    shown = re.search(r"‖A‖F [=≈] ([^%]+)%", field.inner_text().replace("\u2212", "-"))
+    assert float(shown.group(1)) == pytest.approx(100 * d1["error"], abs=5e-4) and float(shown.group(1)) > 1
+    assert offline_page.errors == []

@@ -162,7 +162,11 @@ function render({ model, el }) {
     ctx.putImageData(pixels, 0, 0);
   }
 
-  const pct = (x) => {
+  // An SVD is exact only to about max(m, n)·ε relative to ‖A‖, so a relative error below that is
+  // rounding noise (an image of rank k leaves ~1e-17, not a real error): show it as 0.
+  const noise = 8 * Math.max(F.m, F.n) * Number.EPSILON;
+  const pct = (x, tiny = 0) => {
+    if (Math.abs(x) < tiny) return "≈ 0%";
     const t = fmt(100 * x);
     return t.startsWith("≈") ? `≈ ${t.slice(1)}%` : `= ${t}%`;
   };
@@ -177,7 +181,7 @@ function render({ model, el }) {
     caption.textContent = `rank ${k}: ${k} of ${Math.min(F.m, F.n)} layers`;
     status.replaceChildren(
       h("div", { "data-field": "error" }, ["relative error ", ...ERROR_FORMULA(),
-        ` ${pct(model.get("error"))}; energy kept ${pct(model.get("energy"))}`]),
+        ` ${pct(model.get("error"), noise)}; energy kept ${pct(model.get("energy"))}`]),
       h("div", { "data-field": "storage", "data-saves": String(saves) },
         `k(m + n + 1) = ${stored.toLocaleString("en-US")} numbers stored vs m·n = ${original.toLocaleString("en-US")} pixels; ` +
         `storage / original ${pct(model.get("ratio"))}` +
