@@ -267,6 +267,25 @@ def test_readout_numbers_round_to_zero_and_use_one_minus_sign(offline_page, tmp_
     assert offline_page.errors == []
 
 
+LABEL_BOXES = """(root) => {
+    const box = (e) => { const b = e.getBBox(); return [e.textContent || 'dot', b.x, b.y, b.x + b.width, b.y + b.height]; };
+    return { labels: [...root.querySelectorAll('.lx-map text')].map(box), dots: [...root.querySelectorAll('.lx-map .lx-item')].map(box) };
+}"""
+
+
+@pytest.mark.parametrize("reg,sweeps", [(1, 10), (0.1, 30), (3, 2), (10, 30), (0.3, 1)])
+def test_map_labels_do_not_overlap_each_other_or_the_dots(offline_page, tmp_path, reg, sweeps):
+    widget = page_with(offline_page, tmp_path, TasteEditor(reg=reg, sweeps=sweeps))
+    got = widget.evaluate(LABEL_BOXES)
+    cut = lambda a, b: min(a[3], b[3]) - max(a[1], b[1]) > 0.5 and min(a[4], b[4]) - max(a[2], b[2]) > 0.5
+    labels, dots = got["labels"], got["dots"]
+    names = " | ".join(a[0] for a in labels)
+    assert all(m in names for m in MOVIES) or "all 8 movies" in names, names   # every movie named, or one shared label
+    clashes = [(a[0], b[0]) for k, a in enumerate(labels) for b in labels[k + 1:] + dots if cut(a, b)]
+    assert clashes == [], clashes
+    assert all(-1 <= a[1] and a[3] <= 301 for a in labels), labels   # inside the 300-wide map
+
+
 def test_random_edit_sequences_keep_the_readouts_right(offline_page, tmp_path):
     widget = page_with(offline_page, tmp_path, TasteEditor())
     rng = np.random.default_rng(3)

@@ -169,6 +169,27 @@ const one = (x) => (Math.round(x * 10) / 10).toFixed(1);
 // "≈" on each), a value that rounds to zero shown as 0 (a 1e-16 is rounding
 // noise, not a taste), and one minus sign, U+2212.
 const DECIMALS = 3;
+
+// Map labels: 11 px text is about 6.3 px a character (measured for these names;
+// an estimate, so placement works before layout and in a hidden page too).
+const textWidth = (label) => 6.3 * label.length;
+const overlap = (a, b) => Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0])) * Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
+// [dx, dy, anchor] of the label's baseline point around a dot; right of it first.
+const SPOTS = [[7, 4, "start"], [-7, 4, "end"], [6, -9, "start"], [6, 17, "start"], [-6, -9, "end"], [-6, 17, "end"],
+  [0, -10, "middle"], [0, 19, "middle"]];
+function placeLabel(x, y, w, taken, spots = SPOTS) {
+  let best = null;
+  for (const [dx, dy, anchor] of spots) {
+    const tx = x + dx, ty = y + dy, left = anchor === "start" ? tx : anchor === "end" ? tx - w : tx - w / 2;
+    const box = [left, ty - 10, left + w, ty + 3];
+    const outside = Math.max(0, -box[0]) + Math.max(0, box[2] - SIZE) + Math.max(0, -box[1]) + Math.max(0, box[3] - SIZE);
+    const cost = taken.reduce((sum, b) => sum + overlap(box, b), 0) + 50 * outside;
+    if (!best || cost < best.cost) best = { cost, spot: [tx, ty, anchor], box };
+    if (cost === 0) break;
+  }
+  taken.push(best.box);
+  return best.spot;
+}
 const num = (x) => {
   if (!Number.isFinite(x)) return String(x);
   const r = Math.round(x * 10 ** DECIMALS) / 10 ** DECIMALS;
@@ -327,20 +348,37 @@ function render({ model, el }) {
       const d = [-p[1] / pn, p[0] / pn], [a0, a1] = at([-2 * R * d[0], -2 * R * d[1]]), [b0, b1] = at([2 * R * d[0], 2 * R * d[1]]);
       parts.push(s("line", { x1: a0, y1: a1, x2: b0, y2: b1, class: "lx-indifferent" }));
     }
-    Q.forEach((q, i) => {
-      const [x, y] = at(q), isTop = top.includes(i);
-      parts.push(s("circle", { cx: x, cy: y, r: isTop ? 6 : 4.5, class: `lx-item${isTop ? " lx-top" : ""}`, "data-item": i }),
-        x > SIZE * 0.78 ? s("text", { x: x - 7, y: y - 6, "text-anchor": "end" }, movies[i])
-          : s("text", { x: x + 7, y: y + 4 }, movies[i]));
-    });
+    const dots = Q.map(at), taken = [[SIZE - 50, c - 16, SIZE, c - 2], [c + 2, 0, c + 50, 16]]; // the axis names
+    dots.forEach(([x, y]) => taken.push([x - 6, y - 6, x + 6, y + 6]));
     if (pn > 1e-12) {
       const [x0, y0] = at([0, 0]), [x1, y1] = at(p), len = Math.hypot(x1 - x0, y1 - y0);
       const ux = (x1 - x0) / len, uy = (y1 - y0) / len, a = Math.min(10, len);
+      for (let f = 0.2; f <= 1; f += 0.2) taken.push([x0 + f * (x1 - x0) - 3, y0 + f * (y1 - y0) - 3, x0 + f * (x1 - x0) + 3, y0 + f * (y1 - y0) + 3]);
+      // The user's name: beyond the arrow's tip if that spot is free, else around the tip.
+      const ahead = [14 * ux - 4, 14 * uy + 4, ux < -0.3 ? "end" : ux > 0.3 ? "start" : "middle"];
+      const [tx, ty, anchor] = placeLabel(x1, y1, 7.2 * users[u].length, taken, [ahead, ...SPOTS]);
       parts.push(s("g", { class: "lx-user" }, [
         s("line", { x1: x0, y1: y0, x2: x1 - ux * a * 0.8, y2: y1 - uy * a * 0.8, stroke: "var(--lx-you)", "stroke-width": 2.5 }),
         s("polygon", { fill: "var(--lx-you)", points: `${x1},${y1} ${x1 - ux * a - uy * a * 0.45},${y1 - uy * a + ux * a * 0.45} ${x1 - ux * a + uy * a * 0.45},${y1 - uy * a - ux * a * 0.45}` }),
-        s("text", { x: x1 + 14 * ux - 4, y: y1 + 14 * uy + 4, fill: "var(--lx-you)", "font-weight": 700,
-          "text-anchor": ux < -0.3 ? "end" : ux > 0.3 ? "start" : "middle" }, users[u])]));
+        s("text", { x: tx, y: ty, fill: "var(--lx-you)", "font-weight": 700, "text-anchor": anchor }, users[u])]));
+    }
+    // Labels go where they overlap nothing already drawn (dots, the arrow, other
+    // labels): the first free spot of eight around the dot, else the least bad.
+    // Dots on the same spot (a strong penalty shrinks every q_i to 0) share one label.
+    const groups = [];
+    dots.forEach(([x, y], i) => {
+      const g = groups.find((g) => Math.hypot(dots[g[0]][0] - x, dots[g[0]][1] - y) < 2);
+      if (g) g.push(i); else groups.push([i]);
+    });
+    Q.forEach((q, i) => {
+      const [x, y] = dots[i], isTop = top.includes(i);
+      parts.push(s("circle", { cx: x, cy: y, r: isTop ? 6 : 4.5, class: `lx-item${isTop ? " lx-top" : ""}`, "data-item": i }));
+    });
+    for (const g of groups) {
+      const label = g.length === 1 ? movies[g[0]] : g.length === 2 ? `${movies[g[0]]}, ${movies[g[1]]}`
+        : `${g.length === Q.length ? "all " : ""}${g.length} movies`;
+      const [x, y] = dots[g[0]], [tx, ty, anchor] = placeLabel(x, y, textWidth(label), taken);
+      parts.push(s("text", { x: tx, y: ty, "text-anchor": anchor }, label));
     }
     map.setAttribute("aria-label", `map of the movies' factor vectors q_i; ${possessive(users[u])} vector p = (${p.map(num).join(", ")})`);
     map.replaceChildren(...parts);
