@@ -166,7 +166,7 @@ function render({ model, el }) {
   // rounding noise (an image of rank k leaves ~1e-17, not a real error): show it as 0.
   const noise = 8 * Math.max(F.m, F.n) * Number.EPSILON;
   const pct = (x, tiny = 0) => {
-    if (Math.abs(x) < tiny) return "≈ 0%";
+    if (x !== 0 && Math.abs(x) < tiny) return "≈ 0%";   // an exact 0 still reads "= 0%"
     const t = fmt(100 * x);
     return t.startsWith("≈") ? `≈ ${t.slice(1)}%` : `= ${t}%`;
   };
