@@ -455,6 +455,8 @@ class Report:
                 ok = secs <= b["exec"] and not err
                 verdicts.append(ok)
                 exec_cell = f"{secs:.1f} s{mark(ok)}, CPU {cpu:.1f} s" + (f" (failed: {err})" if err else "")
+            elif self.args.built:
+                exec_cell = "not measured (`--built`)"
             else:
                 exec_cell, pending = "pending", True
             if c in self.rebuilds:
@@ -465,7 +467,8 @@ class Report:
             elif c in self.rebuild_for and not self.finished:
                 rebuild_cell, pending = "pending", True
             else:
-                rebuild_cell = "not measured (`--skip-rebuild`)" if self.args.skip_rebuild else "not measured in this run"
+                rebuild_cell = ("not measured (`--skip-rebuild`)" if self.args.skip_rebuild
+                                else "not measured (`--built`)" if self.args.built else "not measured in this run")
             if c in self.weights:
                 ok = self.weights[c]["total"] <= b["weight"]
                 verdicts.append(ok)
@@ -502,6 +505,8 @@ class Report:
             within = "yes" if all(verdicts) else "no"
             if pending:
                 within += " so far (run incomplete)"
+            elif self.args.built:
+                within += " (weight and widgets; execution and rebuild not measured)"
             elif c not in self.rebuilds:
                 within += " (rebuild not measured)"
             lines.append(f"| {c} | {exec_cell} | {rebuild_cell} | {weight_cell} | {widget_cell} | {within} |")
@@ -510,7 +515,7 @@ class Report:
     def notes_now(self) -> list[str]:
         notes = list(self.notes)
         cpus = os.cpu_count() or 1
-        if not self.rebuild_for:
+        if not self.rebuild_for and not self.args.built:
             notes.append("Rebuilds were not timed (`--skip-rebuild`).")
         elif set(self.rebuild_for) != set(self.wanted):
             notes.append(f"The rebuild was timed for {', '.join(self.rebuild_for)} only: each one is a full "
