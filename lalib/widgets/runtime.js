@@ -201,7 +201,7 @@ function fmt(x) {
   if (!Number.isFinite(x)) return String(x);
   const big = Math.abs(x) >= 1e6 || (x !== 0 && Math.abs(x) < 1e-3);
   const r = big ? Number(x.toPrecision(4)) : Math.round(x * 1000) / 1000;
-  const t = (Object.is(r, -0) ? 0 : r).toString().replace("e+", "e").replace("-", "\u2212");
+  const t = (Object.is(r, -0) ? 0 : r).toString().replace("e+", "e").replace(/-/g, "\u2212");
   return r === x ? t : `≈${t}`;
 }
 
