@@ -20,9 +20,8 @@
   ``search.html`` keeps them.
 - Printing: ``_static/lalib-print.css`` (added to every page by Jupyter Book,
   like every stylesheet in ``_static``) lets tall code cells break across pages.
-- Long pages stay fast to update: ``_static/lalib-render.css`` skips rendering
-  sections off screen, and the theme's tab-stop observer is told to ignore
-  widgets' own changes (see :func:`quiet_tab_stops`).
+- Long pages stay faster to update: the theme's tab-stop observer is told to
+  ignore widgets' own changes (see :func:`quiet_tab_stops`).
 
 Enabled in ``_config.yml`` under ``sphinx.extra_extensions``.
 """

@@ -230,15 +230,20 @@ def test_tall_code_cells_may_break_across_printed_pages(open_page, docname):
     assert stuck == []
 
 
-def test_long_pages_render_only_what_is_near_the_screen(open_page, book):
-    # A widget update on a long page must not re-render the whole chapter (benchmarks/chapters.md).
+def test_a_link_to_a_section_lands_on_it(offline_page, book):
+    # Cross-references and the page's contents link to sections: the target must be at the top,
+    # whatever the page does to render long chapters quickly (content-visibility broke this once).
+    offline_page.goto((book / "chapters" / "03-rank.html").as_uri() + "#why-it-matters-in-deep-learning")
+    offline_page.wait_for_load_state("load")
+    offline_page.wait_for_timeout(1500)
+    top = offline_page.evaluate("document.getElementById('why-it-matters-in-deep-learning').getBoundingClientRect().top")
+    assert -5 <= top <= 150, top
+
+
+def test_widget_clicks_stay_out_of_the_themes_page_wide_handlers(open_page, book):
+    # A widget update on a long page must not wake the theme's whole-page work (benchmarks/chapters.md).
     page = open_page("chapters/03-rank")
     page.wait_for_selector(".lx-quiz")
-    visibility = "() => [...document.querySelectorAll('article section section')].map(s => getComputedStyle(s).contentVisibility)"
-    assert set(page.evaluate(visibility)) == {"auto"}
-    page.emulate_media(media="print")
-    assert set(page.evaluate(visibility)) == {"visible"}  # printing lays out every section
-    page.emulate_media(media="screen")
     # The theme's page-wide click handlers and its tab-stop observer never see a widget's own work.
     theme = (book / "_static" / "scripts" / "pydata-sphinx-theme.js").read_text(encoding="utf-8")
     assert 'closest(".lalib-widget")' in theme
@@ -267,6 +272,10 @@ def entry(page, widget, row, col):
 def test_rank_explorer_responds_in_the_static_page(chapter):
     widget = chapter.locator(".lx-rank").first  # the lecture's [[1, 2, 3], [2, 4, 6]]
     field = lambda name: widget.locator(f'[data-field="{name}"]').inner_text()  # noqa: E731
+    # As a reader does: scroll to it (innerText reads rendered text).
+    rank = widget.locator('[data-field="rank"]').element_handle()
+    rank.evaluate("el => el.scrollIntoView({block: 'center'})")
+    chapter.wait_for_function("el => el.innerText.trim() !== ''", arg=rank, timeout=10_000)
     kind = lambda: widget.locator(".lx-colspace").get_attribute("data-kind")  # noqa: E731
     assert (field("rank"), field("nullity"), kind()) == ("1", "2", "line")
     # Turn the first column off the line: the columns now span the plane.
