@@ -31,7 +31,7 @@ _ASSET = re.compile(r'<(script|style) data-lalib-asset="([^"]+)">\n?(.*?)\n?</\1
 
 
 def ship_assets_once(body: str, store: Callable[[str, str], str] | None = None,
-                     fresh: Callable[[str], tuple[str, str]] | None = None) -> str:
+                     fresh: Callable[[str], tuple[str, str] | None] | None = None) -> str:
     """The page body with only the first copy of each widget asset.
 
     Parameters
@@ -43,7 +43,7 @@ def ship_assets_once(body: str, store: Callable[[str, str], str] | None = None,
         where the page finds it; the first copy then becomes a reference to
         that file. Without it the first copy stays inline.
     fresh : callable, optional
-        ``fresh(key) -> (key, content)``: the version of an asset to ship
+        ``fresh(key) -> (key, content)`` or None: the version of an asset to ship
         instead of the copy in ``body`` (see :func:`current_asset`).
 
     Examples
