@@ -37,6 +37,7 @@ from pathlib import Path
 
 from lalib.grading.exports.names import lms_names
 from lalib.grading.scoring import Graded
+from lalib.grading.variants import FOREIGN_NOTEBOOK, OFF_ROSTER
 from lalib.grading.store import Store, atomic_write
 
 __all__ = ["write_reports", "grades_rows", "merge_free_response", "fmt", "csv_safe", "csv_unsafe", "read_table",
@@ -284,9 +285,9 @@ def needs_a_look(graded: list[Graded]) -> list[str]:
         elif g.errors:
             lines.append(f"{g.student}: {len(g.errors)} cell(s) raised an error, first: {g.errors[0]['error']}")
         # Per-student variants (lalib.grading.variants): someone else's notebook, or no roster entry.
-        if any(n.startswith("this notebook was made for another student") for n in g.notes):
+        if any(n.startswith(FOREIGN_NOTEBOOK) for n in g.notes):
             lines.append(f"{g.student}: handed in a notebook made for another student")
-        if any("is not on the roster" in str(q.get("message", "")) for q in g.questions.values()):
+        if any(OFF_ROSTER in str(q.get("message", "")) for q in g.questions.values()):
             lines.append(f"{g.student}: not on the roster, so the questions with personal numbers were not graded")
     by_hash = defaultdict(list)
     for g in graded:

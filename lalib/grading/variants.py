@@ -96,6 +96,11 @@ def _clean_id(value: str, column: str) -> str:
     return value
 
 
+# Words of the notes and reasons below that the summary's "needs a look" list finds again.
+FOREIGN_NOTEBOOK = "this notebook was made for another student"
+OFF_ROSTER = "is not on the roster"
+
+
 @dataclass(frozen=True)
 class Roster:
     """The students of a class, by the id their submissions are named with."""
@@ -262,14 +267,14 @@ class ClassVariants:
         sid = self.roster.match(student)
         if sid is None:
             self.unlisted.append(student)
-            reason = (f"not graded: {student} is not on the roster ({Path(self.roster.path).name}), so their own "
+            reason = (f"not graded: {student} {OFF_ROSTER} ({Path(self.roster.path).name}), so their own "
                       "numbers are unknown; add them and grade again")
             return {"variant": None, "off_roster": {q: reason for q in parametric}}
         meta = nb.get("metadata", {}).get("lalib", {})
         made_for = meta.get("student") if isinstance(meta, dict) else None
         if isinstance(made_for, str) and made_for and made_for != sid:
             self.foreign.append(f"{student} handed in the notebook made for {made_for[:60]}")
-            notes.append(f"this notebook was made for another student ({made_for[:60]}); it was graded against "
+            notes.append(f"{FOREIGN_NOTEBOOK} ({made_for[:60]}); it was graded against "
                          "your own numbers")
         return {"variant": variant_seed(self.secret, assignment, sid), "off_roster": {}}
 
