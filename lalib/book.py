@@ -20,8 +20,11 @@
   ``search.html`` keeps them.
 - Printing: ``_static/lalib-print.css`` (added to every page by Jupyter Book,
   like every stylesheet in ``_static``) lets tall code cells break across pages.
-- Long pages stay faster to update: the theme's tab-stop observer is told to
-  ignore widgets' own changes (see :func:`quiet_tab_stops`).
+- Long pages stay fast to update: ``_static/lalib-render.css`` paints each
+  section on its own, and two of the theme's scripts are patched after the
+  build (see :data:`THEME_PATCHES`): its tab-stop observer ignores widgets' own
+  changes, and Bootstrap's page-wide click and key handlers stop searching the
+  whole page on every event.
 
 Enabled in ``_config.yml`` under ``sphinx.extra_extensions``.
 """
@@ -30,6 +33,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from sphinx.util import logging
@@ -267,7 +271,7 @@ def slim_search(app, exception) -> None:
             page.write_text(slim, encoding="utf-8")
 
 
-# --- The theme's tab-stop observer -------------------------------------------
+# --- The theme's scripts -------------------------------------------------------
 
 # pydata-sphinx-theme 0.17 gives scrollable blocks a tab stop. It re-checks them
 # 300 ms after any change in the page's main content, reading the scroll width
@@ -278,38 +282,69 @@ TAB_STOP_OBSERVER = 'new MutationObserver(t).observe(document.getElementById("ma
 TAB_STOP_OBSERVER_QUIET = ('new MutationObserver(m=>{m.some(r=>!(r.target.closest&&r.target.closest(".lalib-widget")))'
                            '&&t()}).observe(document.getElementById("main-content"),{subtree:!0,childList:!0})')
 
+# Bootstrap 5.3 (bundled by the theme) listens on the document, in the capture
+# phase, for clicks and key presses on its toggles. For each event and each
+# toggle kind it lists every matching element of the page (querySelectorAll)
+# and then walks up from the event's target looking for one of them: about
+# 5 ms per click on a chapter of 20,000 elements, whatever was clicked. Asking
+# each element on that short walk whether it matches finds the same toggle.
+BOOTSTRAP_DELEGATION = ("const o=t.querySelectorAll(e);for(let{target:r}=s;r&&r!==this;r=r.parentNode)"
+                        "for(const a of o)if(a===r)return")
+BOOTSTRAP_DELEGATION_LOCAL = "for(let{target:r}=s;r&&r!==this;r=r.parentNode)if(r.nodeType===1&&r.matches(e))return"
 
-def quiet_tab_stops(script: str) -> str | None:
-    """The theme's script with its tab-stop observer blind to widgets, or None if not found.
+
+@dataclass(frozen=True)
+class ThemePatch:
+    """One exact replacement in one of the theme's built scripts."""
+    script: str  # path under the build's _static/
+    old: str
+    new: str
+    without: str  # what readers pay if the patch cannot be applied
+
+
+THEME_PATCHES = (
+    ThemePatch("scripts/pydata-sphinx-theme.js", TAB_STOP_OBSERVER, TAB_STOP_OBSERVER_QUIET,
+               "every widget change will make the page re-measure its code blocks"),
+    ThemePatch("scripts/bootstrap.js", BOOTSTRAP_DELEGATION, BOOTSTRAP_DELEGATION_LOCAL,
+               "every click and key press will search the whole page about ten times"),
+)
+
+
+def apply_patch(script: str, patch: ThemePatch) -> str | None:
+    """The script with the patch applied (or already applied), or None if its text is not found once.
 
     Examples
     --------
-    >>> quiet_tab_stops("a;" + TAB_STOP_OBSERVER + ";b") == "a;" + TAB_STOP_OBSERVER_QUIET + ";b"
-    True
-    >>> quiet_tab_stops("another theme version") is None
+    >>> patch = ThemePatch("x.js", "old()", "new()", "")
+    >>> apply_patch("a;old();b", patch)
+    'a;new();b'
+    >>> apply_patch("a;new();b", patch)
+    'a;new();b'
+    >>> apply_patch("another theme version", patch) is None
     True
     """
-    if script.count(TAB_STOP_OBSERVER) != 1:
+    if patch.new in script:
+        return script  # an incremental build kept the patched file
+    if script.count(patch.old) != 1:
         return None
-    return script.replace(TAB_STOP_OBSERVER, TAB_STOP_OBSERVER_QUIET)
+    return script.replace(patch.old, patch.new)
 
 
-def patch_theme_script(app, exception) -> None:
-    """After an HTML build: the theme's tab-stop observer ignores widget changes."""
+def patch_theme_scripts(app, exception) -> None:
+    """After an HTML build: apply :data:`THEME_PATCHES`; a Sphinx warning for one that no longer fits."""
     if exception is not None or app.builder.format != "html":
         return
-    path = Path(app.outdir) / "_static" / "scripts" / "pydata-sphinx-theme.js"
-    if not path.is_file():
-        return
-    script = path.read_text(encoding="utf-8")
-    if TAB_STOP_OBSERVER_QUIET in script:
-        return  # an incremental build kept the patched file
-    patched = quiet_tab_stops(script)
-    if patched is None:
-        logger.warning("lalib.book: the theme's tab-stop observer was not found in %s (a new theme version?); "
-                       "every widget change will make the page re-measure its code blocks", path.name)
-        return
-    path.write_text(patched, encoding="utf-8")
+    for patch in THEME_PATCHES:
+        path = Path(app.outdir) / "_static" / patch.script
+        if not path.is_file():
+            continue
+        script = path.read_text(encoding="utf-8")
+        patched = apply_patch(script, patch)
+        if patched is None:
+            logger.warning("lalib.book: %s was not found in %s (a new theme version?); %s",
+                           patch.old[:60] + "...", path.name, patch.without)
+        elif patched != script:
+            path.write_text(patched, encoding="utf-8")
 
 
 # --- Launch buttons -----------------------------------------------------------
@@ -374,5 +409,5 @@ def setup(app):
     app.connect("html-page-context", launch_notebook_forms, priority=999)
     app.connect("build-finished", serve_icon_subset)
     app.connect("build-finished", slim_search)
-    app.connect("build-finished", patch_theme_script)
+    app.connect("build-finished", patch_theme_scripts)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

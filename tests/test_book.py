@@ -240,20 +240,74 @@ def test_a_link_to_a_section_lands_on_it(offline_page, book):
     assert -5 <= top <= 150, top
 
 
+WHOLE_PAGE_SEARCHES = """() => {
+    // Count searches of the whole page (document-wide querySelectorAll), whoever makes them.
+    window.wholePageSearches = 0;
+    for (const proto of [Document.prototype, Element.prototype]) {
+        const original = proto.querySelectorAll;
+        proto.querySelectorAll = function (selector) {
+            if (this === document || this === document.documentElement) window.wholePageSearches++;
+            return original.call(this, selector);
+        };
+    } }"""
+
+
 def test_widget_clicks_stay_out_of_the_themes_page_wide_handlers(open_page, book):
     # A widget update on a long page must not wake the theme's whole-page work (benchmarks/chapters.md).
     page = open_page("chapters/03-rank")
     page.wait_for_selector(".lx-quiz")
-    # The theme's page-wide click handlers and its tab-stop observer never see a widget's own work.
+    # The theme's tab-stop observer never sees a widget's own changes.
     theme = (book / "_static" / "scripts" / "pydata-sphinx-theme.js").read_text(encoding="utf-8")
     assert 'closest(".lalib-widget")' in theme
     page.evaluate("window.pageClicks = 0; document.addEventListener('click', () => window.pageClicks++)")
+    page.evaluate(WHOLE_PAGE_SEARCHES)
     quiz = page.locator(".lx-quiz[data-kind=choice]").first
     quiz.locator("input[type=radio]").first.check()
     quiz.locator(".lx-check").click()
     assert quiz.locator(".lx-feedback").inner_text().strip()
+    quiz.locator("input[type=radio]").first.press("ArrowDown")
+    # Bootstrap's delegated handlers saw the click and the key but did not list the page's toggles:
+    # one search is left per click, for an open menu to close.
+    assert page.evaluate("window.wholePageSearches") <= 1
     page.locator("article p").first.click()
     assert page.evaluate("window.pageClicks") == 1  # the paragraph's click only
+    # The patched delegation still finds the theme's own toggles: the download menu opens and closes.
+    toggle = page.locator('.article-header-buttons [data-bs-toggle="dropdown"]').first
+    toggle.click()
+    assert page.locator(".article-header-buttons .dropdown-menu.show").count() == 1
+    page.locator("article p").first.click()
+    assert page.locator(".article-header-buttons .dropdown-menu.show").count() == 0
+
+
+CUT_OFF = """(margin) => {
+    // Sections are paint-contained (_static/lalib-render.css): what reaches past one is cut off.
+    const out = [];
+    for (const section of document.querySelectorAll('article.bd-article section section')) {
+        const box = section.getBoundingClientRect();
+        for (const el of section.querySelectorAll('*')) {
+            const r = el.getBoundingClientRect();
+            if (!r.width || (r.left >= box.left - margin && r.right <= box.right + margin)) continue;
+            let scrolled = false;  // inside its own scrolling box, it is reachable
+            for (let p = el.parentElement; p && p !== section; p = p.parentElement)
+                if (getComputedStyle(p).overflowX !== 'visible') { scrolled = true; break; }
+            if (!scrolled) out.push([section.id, el.tagName, el.textContent.slice(0, 40), Math.round(r.right - box.right)]);
+        }
+    }
+    return out; }"""
+
+
+@pytest.mark.parametrize("width", [390, 1100])
+@pytest.mark.parametrize("docname", CHAPTERS + ["glossary", "instructors/guide"])
+def test_nothing_on_the_page_is_cut_off_at_a_sections_edge(offline_page, book, docname, width):
+    offline_page.set_viewport_size({"width": width, "height": 900})
+    offline_page.goto((book / f"{docname}.html").as_uri())
+    offline_page.wait_for_load_state("load")
+    offline_page.wait_for_timeout(1000)
+    contained = offline_page.evaluate(
+        "[...document.querySelectorAll('article.bd-article section section')].map(s => getComputedStyle(s).contain)")
+    assert all("paint" in c for c in contained), contained
+    clip_margin = 12  # overflow-clip-margin: 0.75rem
+    assert offline_page.evaluate(CUT_OFF, clip_margin) == []
 
 
 @pytest.fixture
