@@ -206,3 +206,47 @@ def test_quizzes_print_their_question_and_options(offline_page, tmp_path):
     assert offline_page.locator(".lx-number").is_visible()  # a line to write the answer on
     assert not offline_page.locator(".lx-check").first.is_visible()
     assert offline_page.pdf()[:4] == b"%PDF"
+
+
+MORPH = """() => {
+    const { h, morph } = lalib.runtime;
+    const box = document.createElement('div');
+    document.body.append(box);
+    const clicks = [];
+    const entry = (value, tag) => h('input', { type: 'text', value, onchange: () => clicks.push(tag) });
+    morph(box, h('p', { class: 'a', title: 'x' }, 'one'), entry('1', 'first'), h('span', {}, 'gone'));
+    const [p, input] = box.children;
+    input.focus();
+    input.value = '7';  // the reader's edit, not yet committed
+    morph(box, h('p', { class: 'b' }, 'two'), entry('2', 'second'));
+    input.dispatchEvent(new Event('change'));
+    const after = [...box.children], focused = document.activeElement === input;
+    morph(box, h('div', {}, 'three'));
+    return {
+        keptParagraph: after[0] === p, keptEntry: after[1] === input, focused,
+        paragraph: [p.className, p.hasAttribute('title'), p.textContent], entryValue: input.value,
+        count: after.length, clicks, replaced: box.firstElementChild !== p && box.innerHTML === '<div>three</div>',
+    };
+}"""
+
+
+def test_morph_keeps_elements_focus_and_only_the_newest_listeners(offline_page, tmp_path):
+    offline_page.goto(widget_page(tmp_path, RankExplorer([[1, 0], [0, 1]])))
+    out = offline_page.evaluate(MORPH)
+    assert out["keptParagraph"] and out["keptEntry"] and out["focused"]
+    assert out["paragraph"] == ["b", False, "two"]  # attributes added, changed and removed; text updated
+    assert out["entryValue"] == "2"  # the value shown, not just the attribute
+    assert out["count"] == 2  # the extra child is gone
+    assert out["clicks"] == ["second"]  # the first render's listener was removed
+    assert out["replaced"]  # another tag is a new element
+
+
+def test_an_arrow_key_moves_a_handle_that_keeps_focus(offline_page, tmp_path):
+    # The redraw updates the handle in place: no new element to focus, no layout forced mid-update.
+    offline_page.goto(widget_page(tmp_path, RankExplorer([[1, 1], [2, 0]])))
+    offline_page.evaluate("window.handle = document.querySelector('.lx-tip'); window.handle.focus()")
+    before = offline_page.locator(".lx-tip").first.get_attribute("aria-label")
+    offline_page.keyboard.press("ArrowRight")
+    assert offline_page.locator(".lx-tip").first.get_attribute("aria-label") != before
+    assert offline_page.evaluate("document.activeElement === window.handle && document.querySelector('.lx-tip') === window.handle")
+    assert offline_page.errors == []

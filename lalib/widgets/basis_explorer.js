@@ -6,7 +6,7 @@
 // steps of SNAP) or Tab to it and use the arrow keys, or type entries. Reads
 // only the model, so the kernel (live) and derive() (static page) draw alike.
 
-const { h, s, fmt, exact, onChange, ownKeys, redrawer, guarded, keepingFocus, parseNumber } = lalib.runtime;
+const { h, s, renderedWidth, morph, fmt, exact, onChange, ownKeys, redrawer, guarded, keepingFocus, parseNumber } = lalib.runtime;
 
 const SNAP = 0.5;
 const SIZE = 320;
@@ -216,8 +216,8 @@ function render({ model, el }) {
 
   function draw() {
     // Read the layout once, before the SVG changes (reading it after each change forces a reflow).
-    const f = { ...frame(), width: svg.clientWidth };
-    svg.replaceChildren(
+    const f = { ...frame(), width: renderedWidth(svg) };
+    morph(svg, 
       s("rect", { x: 0, y: 0, width: SIZE, height: SIZE, class: "lx-bg" }),
       grid(f), span(f), axes(f), path(f),
       ...["b1", "b2", "x"].map((n) => handle(f, n)),
@@ -304,7 +304,7 @@ function render({ model, el }) {
         input.title = value;
       }
     });
-    status.replaceChildren(...readout());
+    morph(status, ...readout());
   });
 
   function startDrag(event, name) {

@@ -6,7 +6,7 @@
 // trajectories decay or grow. The eigenvalues come from the eigen explorer's
 // derive (shipped before this file), so both widgets agree.
 
-const { h, s, fmt, exact, onChange, redrawer, guarded, keepingFocus, parseNumber } = lalib.runtime;
+const { h, s, renderedWidth, morph, fmt, exact, onChange, redrawer, guarded, keepingFocus, parseNumber } = lalib.runtime;
 const eigen = lalib.widgets.eigen_explorer;
 
 const SIZE = 320, R = 4, GRID = 0.25, MAX_STARTS = 6, BOUND = 1e6, TOL = 1e-12;
@@ -124,7 +124,7 @@ function render({ model, el }) {
         parts.push(s("circle", { cx, cy, r: 2.2, fill: color, "pointer-events": "none" }));
       }
     });
-    const hitRadius = 24 * (SIZE / (svg.clientWidth || SIZE));
+    const hitRadius = 24 * (SIZE / (renderedWidth(svg) || SIZE));
     model.get("starts").forEach((p, i) => {
       const [cx, cy] = P(p);
       parts.push(s("g", { class: "lx-tip", tabindex: 0, role: "button", "aria-roledescription": "draggable point",
@@ -135,7 +135,7 @@ function render({ model, el }) {
         s("circle", { cx, cy, r: 7, class: "lx-handle", fill: COLORS[i % COLORS.length] }),
       ]));
     });
-    svg.replaceChildren(...parts);
+    morph(svg, ...parts);
   }
 
   function entries() {
@@ -186,9 +186,9 @@ function render({ model, el }) {
   const update = redrawer(root, () => {
     keepingFocus(root, () => {
       draw();
-      table.replaceChildren(entries());
+      morph(table, entries());
     });
-    status.replaceChildren(...readout());
+    morph(status, ...readout());
   });
   onChange(model, ["matrix", "starts", "steps", "paths", "values", "kind", "vectors", "moduli", "rho", "verdict"], update);
   update();

@@ -6,7 +6,7 @@
 // the current x. Reads only the model, so the kernel (live) and derive()
 // (static page) produce the same picture.
 
-const { h, s, fmt, exact, onChange, redrawer, guarded, keepingFocus, parseNumber } = lalib.runtime;
+const { h, s, renderedWidth, morph, fmt, exact, onChange, redrawer, guarded, keepingFocus, parseNumber } = lalib.runtime;
 
 const SIZE = 320;
 const MAX_STEPS = 60;
@@ -230,7 +230,7 @@ function render({ model, el }) {
     parts.push(arrow(f, ax, "#d62728", "Ax", "lx-ax"));
     parts.push(arrow(f, x, onLine >= 0 ? "#2ca02c" : "#1f77b4", "x", "lx-x"));
     const [hx, hy] = f.p(x);
-    const hitRadius = 24 * (SIZE / (svg.clientWidth || SIZE));
+    const hitRadius = 24 * (SIZE / (renderedWidth(svg) || SIZE));
     const deg = ((Math.atan2(x[1], x[0]) * 180) / Math.PI + 360) % 360;
     parts.push(s("g", {
       class: "lx-tip", tabindex: 0, role: "slider", "aria-label": "direction of x", "aria-valuemin": 0, "aria-valuemax": 360,
@@ -238,7 +238,7 @@ function render({ model, el }) {
       "data-focus-key": "tip", onpointerdown: startDrag, onkeydown: nudge, ontouchstart: (e) => e.preventDefault(),
     }, [s("circle", { cx: hx, cy: hy, r: hitRadius, class: "lx-hit" }),
       s("circle", { cx: hx, cy: hy, r: 8, class: "lx-handle", fill: onLine >= 0 ? "#2ca02c" : "#1f77b4" })]));
-    svg.replaceChildren(...parts);
+    morph(svg, ...parts);
     svg.dataset.kind = kind;
   }
 
@@ -363,9 +363,9 @@ function render({ model, el }) {
   const update = redrawer(root, () => {
     keepingFocus(root, () => {
       draw();
-      table.replaceChildren(entries());
+      morph(table, entries());
     });
-    status.replaceChildren(...readout());
+    morph(status, ...readout());
   });
   onChange(model, ["matrix", "angle", "steps", "kind", "values", "vectors", "x", "ax", "on_line", "ratio", "iterates", "estimates"], update);
   update();

@@ -8,7 +8,7 @@
 // The eigenfaces arrive as 16-bit integers (base64); derive() decodes them and
 // repeats face_space.describe operation for operation, so the page needs no kernel.
 
-const { h, s, fmt, onChange, redrawer, guarded, keepingFocus, ownKeys } = lalib.runtime;
+const { h, s, renderedWidth, morph, fmt, onChange, redrawer, guarded, keepingFocus, ownKeys } = lalib.runtime;
 
 const RANGE = 3; // slider range, in standard deviations
 const PAD = 200;
@@ -196,8 +196,8 @@ function render({ model, el }) {
       "aria-valuetext": `w₁ = ${fmt(w[0])}, w₂ = ${fmt(w.length > 1 ? w[1] : 0)} standard deviations`,
       onpointerdown: startDrag, onkeydown: padKey }, [
       // a 44-pixel target on screen, however small the pad is drawn
-      s("circle", { cx: hx, cy: hy, r: 22 * (PAD / (pad.clientWidth || PAD)), class: "lx-hit" }), s("circle", { cx: hx, cy: hy, r: 8, class: "lx-handle" })]));
-    pad.replaceChildren(...parts);
+      s("circle", { cx: hx, cy: hy, r: 22 * (PAD / (renderedWidth(pad) || PAD)), class: "lx-hit" }), s("circle", { cx: hx, cy: hy, r: 8, class: "lx-handle" })]));
+    morph(pad, ...parts);
   }
   function padKey(e) {
     const step = e.shiftKey ? 0.5 : 0.1, w = model.get("weights");
@@ -318,7 +318,7 @@ function render({ model, el }) {
     const d = model.get("distance"), t = model.get("threshold"), top = Math.max(1.2, d * 1.1, t * 1.1);
     const X = (v) => 10 + (v / top) * 400;
     bar.setAttribute("aria-label", `distance ${fmt(d)} against threshold ${fmt(t)}`);
-    bar.replaceChildren(
+    morph(bar, 
       s("rect", { x: 10, y: 8, width: Math.max(0, X(d) - 10), height: 12, class: "lx-dist" }),
       s("line", { x1: X(t), y1: 2, x2: X(t), y2: 26, class: "lx-thr" }),
       s("text", { x: 10, y: 37 }, "0"),
@@ -383,7 +383,7 @@ function render({ model, el }) {
         drawBar();
       }
     });
-    status.replaceChildren(...readout());
+    morph(status, ...readout());
   });
   root.dataset.uid = `lxf${Math.random().toString(36).slice(2, 8)}`;
   onChange(model, ["mode", "weights", "image_index", "k", "pixels", "original", "residual", "codes", "distance", "threshold", "is_face"], update);

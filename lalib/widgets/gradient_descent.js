@@ -6,7 +6,7 @@
 // eigenvector axes, the path and a log-scale loss curve are drawn; the
 // readout gives H, the factors 1 − ηλᵢ and the verdict.
 
-const { h, s, fmt, exact, onChange, redrawer, guarded, keepingFocus, parseNumber } = lalib.runtime;
+const { h, s, renderedWidth, morph, fmt, exact, onChange, redrawer, guarded, keepingFocus, parseNumber } = lalib.runtime;
 
 const SIZE = 320, R = 4, GRID = 0.25, MAX_STEPS = 100, BOUND = 1e6, TOL = 1e-12, SNAP = 0.02;
 const LOW = 1e-3, HIGH = 1e3;
@@ -220,14 +220,14 @@ function render({ model, el }) {
       parts.push(s("circle", { cx, cy, r: 2.2, class: "lx-iter" }));
     }
     const start = model.get("start"), [hx, hy] = P(start);
-    const hitRadius = 24 * (SIZE / (svg.clientWidth || SIZE));
+    const hitRadius = 24 * (SIZE / (renderedWidth(svg) || SIZE));
     parts.push(s("g", { class: "lx-tip", tabindex: 0, role: "button", "aria-roledescription": "draggable point",
       "aria-label": `start at (${start.map(fmt).join(", ")}); arrow keys move it by ${GRID}`, "data-focus-key": "start",
       "data-handle": "start", onpointerdown: startDrag, onkeydown: nudge, ontouchstart: (e) => e.preventDefault() }, [
       s("circle", { cx: hx, cy: hy, r: hitRadius, class: "lx-hit" }),
       s("circle", { cx: hx, cy: hy, r: 8, class: "lx-handle", fill: "#1f77b4" }),
     ]));
-    svg.replaceChildren(...parts);
+    morph(svg, ...parts);
     svg.dataset.verdict = model.get("verdict");
   }
 
@@ -237,7 +237,7 @@ function render({ model, el }) {
     const lo = Math.min(...logs), hi = Math.max(...logs), span = hi - lo || 1;
     const n = Math.max(losses.length - 1, 1);
     const pts = logs.map((v, i) => [pad + ((W - 2 * pad) * i) / n, Hh - pad - ((Hh - 2 * pad - 10) * (v - lo)) / span]);
-    lossSvg.replaceChildren(
+    morph(lossSvg, 
       s("rect", { x: 0, y: 0, width: W, height: Hh, class: "lx-bg" }),
       s("polyline", { points: pts.map((p) => p.join(",")).join(" "), class: "lx-curve" }),
       s("text", { x: pad, y: 12 }, `loss, log scale: ${fmt(losses[0])} → ${fmt(losses[losses.length - 1])}`),
@@ -278,7 +278,7 @@ function render({ model, el }) {
     if (document.activeElement !== slider) slider.value = String(model.get("lr") / model.get("lr_max"));
     stepsSlider.value = String(model.get("steps"));
     stepsLabel.textContent = String(model.get("steps"));
-    status.replaceChildren(...readout());
+    morph(status, ...readout());
   });
   onChange(model, ["eigenvalues", "angle", "start", "lr", "steps", "hessian", "vectors", "lr_max", "lr_best", "factors", "rate", "verdict", "path", "losses"], update);
   update();

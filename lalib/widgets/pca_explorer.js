@@ -7,7 +7,7 @@
 // Reads only the model, so the kernel (live) and derive() (static page) draw
 // the same picture.
 
-const { h, s, fmt, onChange, redrawer, guarded, keepingFocus, ownKeys } = lalib.runtime;
+const { h, s, renderedWidth, morph, fmt, onChange, redrawer, guarded, keepingFocus, ownKeys } = lalib.runtime;
 
 const SIZE = 320;
 const TIE = 1e-9;
@@ -263,7 +263,7 @@ function render({ model, el }) {
     });
     const [mx, my] = f.p(model.get("mean"));
     parts.push(s("path", { d: `M${mx - 6},${my} h12 M${mx},${my - 6} v12`, class: "lx-mean" }));
-    const hitRadius = 22 * (SIZE / (svg.clientWidth || SIZE));
+    const hitRadius = 22 * (SIZE / (renderedWidth(svg) || SIZE));
     if (selected >= pts.length) selected = 0;
     pts.forEach((p, i) => {
       const [px, py] = f.p(p);
@@ -276,7 +276,7 @@ function render({ model, el }) {
       }, [s("circle", { cx: px, cy: py, r: hitRadius, class: "lx-hit" }),
         s("circle", { cx: px, cy: py, r: sel ? 5.5 : 4.5, class: "lx-dot" })]));
     });
-    svg.replaceChildren(...parts);
+    morph(svg, ...parts);
     svg.dataset.center = center ? "yes" : "no";
   }
 
@@ -388,7 +388,7 @@ function render({ model, el }) {
     corrText.textContent = num(model.get("correlation"));
     spreadText.textContent = num(model.get("spread"));
     centerBox.checked = !model.get("center");
-    status.replaceChildren(...readout());
+    morph(status, ...readout());
   });
   onChange(model, ["points", "center", "correlation", "spread", "values", "vectors", "recon", "error", "tied", "angle"], update);
   update();

@@ -8,7 +8,7 @@
 // derive(state) repeats lalib/widgets/projection_explorer.py operation for
 // operation, so the static page and the kernel agree.
 
-const { h, s, fmt, exact, onChange, redrawer, guarded, keepingFocus, parseNumber, ownKeys } = lalib.runtime;
+const { h, s, renderedWidth, morph, fmt, exact, onChange, redrawer, guarded, keepingFocus, parseNumber, ownKeys } = lalib.runtime;
 
 const SNAP = 0.5, PSNAP = 0.25, SIZE = 320, MAX_POINTS = 12, PARALLEL = 1e-12;
 const COLORS = { a: "#1f77b4", b: "#d62728", p: "#2a8a2a", r: "#8e44ad", u1: "#1f77b4", u2: "#17becf", c: "#d62728",
@@ -186,7 +186,7 @@ function render({ model, el }) {
     return g;
   }
   function handle(at, key, color, label, onkey, ondown) {
-    const hitRadius = 24 * (SIZE / (svg.clientWidth || SIZE));
+    const hitRadius = 24 * (SIZE / (renderedWidth(svg) || SIZE));
     return s("g", { class: "lx-tip", tabindex: 0, role: "button", "aria-roledescription": "draggable point",
       "data-handle": key, "data-focus-key": `tip-${key}`, "aria-label": label,
       onpointerdown: ondown, onkeydown: onkey, ontouchstart: (e) => e.preventDefault() }, [
@@ -491,15 +491,15 @@ function render({ model, el }) {
     const mode = get("mode");
     keepingFocus(root, () => {
       const parts = mode === "line" ? drawLine() : mode === "plane" ? drawPlane() : drawFit();
-      svg.replaceChildren(s("rect", { x: 0, y: 0, width: SIZE, height: SIZE, class: "lx-bg" }), ...parts);
-      table.replaceChildren(mode === "line" ? entryTable(["a", "b"], 2) : mode === "plane" ? entryTable(["u1", "u2", "c"], 3)
+      morph(svg, s("rect", { x: 0, y: 0, width: SIZE, height: SIZE, class: "lx-bg" }), ...parts);
+      morph(table, mode === "line" ? entryTable(["a", "b"], 2) : mode === "plane" ? entryTable(["u1", "u2", "c"], 3)
         : pointTable());
-      controls.replaceChildren(...controlsFor(mode));
+      morph(controls, ...controlsFor(mode));
       modeBox.querySelectorAll("input").forEach((r) => (r.checked = r.value === mode));
     });
     root.dataset.mode = mode;
     hint.textContent = HINTS[mode];
-    status.replaceChildren(...readout());
+    morph(status, ...readout());
   });
 
   onChange(model, ["mode", "a", "b", "u1", "u2", "c", "points", "p", "r", "p3", "r3", "w", "sse", "fitted"], update);

@@ -6,7 +6,7 @@
 // (static page) produce the same picture. Keyboard: Tab to a tip, arrow keys
 // (and PageUp/PageDown for the third coordinate) move it by SNAP.
 
-const { h, s, fmt, exact, onChange, ownKeys, redrawer, guarded, keepingFocus, parseNumber } = lalib.runtime;
+const { h, s, renderedWidth, morph, fmt, exact, onChange, ownKeys, redrawer, guarded, keepingFocus, parseNumber } = lalib.runtime;
 const { describeMatrix, canonicalBasis, normalize } = lalib.linalg;
 
 const SNAP = 0.5;
@@ -71,7 +71,7 @@ function render({ model, el }) {
     }
     // The tip: a visible dot inside a 48-CSS-pixel target (44 is the least for a
     // finger), focusable, moved by arrow keys.
-    const hitRadius = 24 * (SIZE / (svg.clientWidth || SIZE));
+    const hitRadius = 24 * (SIZE / (renderedWidth(svg) || SIZE));
     const where = `(${tip.map(fmt).join(", ")})`;
     const keys = f.m === 2 ? "arrow keys move it" : "arrow keys and Page Up/Down move it";
     g.append(
@@ -140,7 +140,7 @@ function render({ model, el }) {
 
   function draw() {
     const f = frame(), M = matrix(), n = M[0].length;
-    svg.replaceChildren(
+    morph(svg, 
       s("rect", { x: 0, y: 0, width: SIZE, height: SIZE, class: "lx-bg", onpointerdown: startTurn }),
       columnSpace(f),
       axes(f),
@@ -178,7 +178,7 @@ function render({ model, el }) {
   function syncEntries() {
     const M = matrix(), shape = `${M.length}x${M[0].length}`;
     if (table.dataset.shape !== shape) {
-      table.replaceChildren(entries());
+      morph(table, entries());
       table.dataset.shape = shape;
       return;
     }
@@ -241,7 +241,7 @@ function render({ model, el }) {
       draw();
       syncEntries();
     });
-    status.replaceChildren(...readout());
+    morph(status, ...readout());
   });
 
   // Dragging a tip moves that column; snapping makes exact dependence reachable.

@@ -87,10 +87,6 @@ function mountStatic(id) {
   const el = document.getElementById(id);
   if (!el || el.dataset.host) return null;
   el.dataset.host = "static";
-  // The book's theme (Bootstrap) answers every click on the page by querying
-  // the whole document for its menus and toggles: 5 ms per "Check" on a long
-  // chapter. Clicks inside a widget are the widget's own.
-  el.addEventListener("click", (e) => e.stopPropagation());
   try {
     const widget = lalib.widgets[el.dataset.lalibWidget];
     if (!widget) throw new Error(`no widget named "${el.dataset.lalibWidget}" was loaded`);
@@ -177,6 +173,20 @@ function ownKeys(root) {
   return root;
 }
 
+// An element's rendered width, as a ResizeObserver last reported it. A redraw
+// that read clientWidth right after the reader's change would force the page
+// to lay out twice in one frame. 0 until the element has been laid out.
+const widths = new WeakMap();
+const widthObserver = typeof ResizeObserver === "undefined" ? null
+  : new ResizeObserver((entries) => entries.forEach((e) => widths.set(e.target, e.contentRect.width)));
+function renderedWidth(el) {
+  if (!widths.has(el)) {
+    widths.set(el, el.clientWidth);
+    if (widthObserver) widthObserver.observe(el);
+  }
+  return widths.get(el);
+}
+
 // Small DOM helpers: h("div", {class: "x"}, [children]) and s(...) for SVG.
 function h(tag, attrs = {}, children = []) {
   return build(document.createElement(tag), attrs, children);
@@ -186,13 +196,53 @@ function s(tag, attrs = {}, children = []) {
 }
 function build(node, attrs, children) {
   for (const [k, v] of Object.entries(attrs)) {
-    if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-    else if (v !== null && v !== undefined && v !== false) node.setAttribute(k, v);
+    if (k.startsWith("on")) {
+      node.addEventListener(k.slice(2), v);
+      (node.lxListeners ||= []).push([k.slice(2), v]); // for morph() to move to a kept element
+    } else if (v !== null && v !== undefined && v !== false) node.setAttribute(k, v);
   }
   for (const c of [].concat(children)) {
     if (c !== null && c !== undefined) node.append(c instanceof Node ? c : String(c));
   }
   return node;
+}
+
+// Make parent's children look like `fresh` (new nodes from h() and s()),
+// keeping the elements already there where the tag matches: only what changed
+// is touched, so the browser restyles and lays out a few attributes instead of
+// a whole new subtree, and the handle or entry the reader is using keeps focus
+// (focusing a new element forces a layout of the page). Listeners added by h()
+// move to the kept element; the fresh copy is dropped.
+function morph(parent, ...fresh) {
+  const old = [...parent.childNodes];
+  const nodes = fresh.filter((c) => c !== null && c !== undefined)
+    .map((c) => (c instanceof Node ? c : document.createTextNode(String(c))));
+  nodes.forEach((node, i) => {
+    const kept = old[i];
+    if (!kept) parent.append(node);
+    else if (kept.nodeName !== node.nodeName || kept.nodeType !== node.nodeType) kept.replaceWith(node);
+    else if (kept.nodeType === Node.TEXT_NODE) {
+      if (kept.nodeValue !== node.nodeValue) kept.nodeValue = node.nodeValue;
+    } else reuse(kept, node);
+  });
+  for (const extra of old.slice(nodes.length)) extra.remove();
+}
+function reuse(kept, node) {
+  // (Attribute names, not Attr nodes: the nodes are made on demand, and cost more than the compare.)
+  for (const name of kept.getAttributeNames()) if (!node.hasAttribute(name)) kept.removeAttribute(name);
+  for (const name of node.getAttributeNames()) {
+    const value = node.getAttribute(name);
+    if (kept.getAttribute(name) !== value) kept.setAttribute(name, value);
+  }
+  // An entry shows its value property, not the attribute, once it has been edited.
+  if (kept.nodeName === "INPUT") {
+    if (node.hasAttribute("value") && kept.value !== node.value) kept.value = node.value;
+    if (kept.checked !== node.checked) kept.checked = node.checked;
+  }
+  for (const [type, fn] of kept.lxListeners || []) kept.removeEventListener(type, fn);
+  for (const [type, fn] of node.lxListeners || []) kept.addEventListener(type, fn);
+  kept.lxListeners = node.lxListeners;
+  morph(kept, ...node.childNodes);
 }
 
 // Numbers as a reader writes them: at most 3 decimals, a real minus sign,
@@ -267,5 +317,5 @@ function typeset(el) {
 
 lalib.runtime = {
   StaticModel, mountStatic, onChange, ownKeys, redrawer, guarded, showError, keepingFocus,
-  h, s, fmt, exact, parseNumber, parseVector, typeset,
+  h, s, morph, renderedWidth, fmt, exact, parseNumber, parseVector, typeset,
 };

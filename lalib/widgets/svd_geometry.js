@@ -7,7 +7,7 @@
 // Reads only the model, so the kernel (live) and derive() (static page) give
 // the same picture.
 
-const { h, s, fmt, exact, onChange, redrawer, guarded, keepingFocus, parseNumber } = lalib.runtime;
+const { h, s, renderedWidth, morph, fmt, exact, onChange, redrawer, guarded, keepingFocus, parseNumber } = lalib.runtime;
 
 const SIZE = 320;
 const TOL_REL = 1e-10;
@@ -322,7 +322,7 @@ function render({ model, el }) {
       A[0].forEach((_, j) => {
         const col = [A[0][j], A[1][j]], [cx, cy] = tips[j];
         const ly = Math.min(SIZE - 4, Math.max(12, together ? (j === 0 ? cy - 9 : cy + 19) : cy + 14));
-        const hit = 22 * (SIZE / (svg.clientWidth || SIZE));
+        const hit = 22 * (SIZE / (renderedWidth(svg) || SIZE));
         parts.push(s("g", {
           class: "lx-tip lx-column-tip", tabindex: 0, role: "slider", "data-col": j, "data-focus-key": `col-${j}`,
           "aria-label": `column ${j + 1} of A (where e${SUB[j]} lands)`, "aria-valuetext": `Ae${SUB[j]} = (${col.map(fmt).join(", ")})`,
@@ -333,7 +333,7 @@ function render({ model, el }) {
     } else {
       parts[0].setAttribute("class", "lx-bg lx-turn");
     }
-    svg.replaceChildren(...parts);
+    morph(svg, ...parts);
     svg.classList.toggle("lx-plot3", size === 3);
     svg.setAttribute("tabindex", size === 3 ? 0 : -1);
     svg.setAttribute("aria-label", size === 3
@@ -497,7 +497,7 @@ function render({ model, el }) {
     hint.textContent = n() === 2
       ? "Step through the stages with the slider or ◀ ▶. Drag the squares Ae₁, Ae₂ (the columns of A), or Tab to one and use the arrow keys (Shift for bigger steps); type entries (fractions like 3/4 are fine) or pick a preset."
       : "Step through the stages with the slider or ◀ ▶. Turn the view by dragging the picture, or Tab to it and use the arrow keys; type entries or pick a preset.";
-    status.replaceChildren(...readout());
+    morph(status, ...readout());
   });
   onChange(model, ["matrix", "stage", "sigma", "u", "v", "rank", "det_u", "det_v", "det_sign", "stage_matrix"], update);
   update();

@@ -8,7 +8,7 @@
 // the user's vector p_u. Reads only the model, so the kernel (live) and
 // derive() (static page, the same sweeps in JavaScript) draw the same thing.
 
-const { h, s, onChange, ownKeys, redrawer, guarded, keepingFocus } = lalib.runtime;
+const { h, s, morph, onChange, ownKeys, redrawer, guarded, keepingFocus } = lalib.runtime;
 
 const SIZE = 300;
 const REGS = [0.1, 0.3, 1, 3, 10];
@@ -381,7 +381,7 @@ function render({ model, el }) {
       parts.push(s("text", { x: tx, y: ty, "text-anchor": anchor }, label));
     }
     map.setAttribute("aria-label", `map of the movies' factor vectors q_i; ${possessive(users[u])} vector p = (${p.map(num).join(", ")})`);
-    map.replaceChildren(...parts);
+    morph(map, ...parts);
   }
 
   function readout() {
@@ -407,11 +407,11 @@ function render({ model, el }) {
     if (sel[0] !== model.get("user")) sel = [model.get("user"), sel[1]];
     keepingFocus(root, () => {
       grid();
-      picker.replaceChildren(...pickerRow());
+      morph(picker, ...pickerRow());
     });
     updateControls();
     drawMap();
-    status.replaceChildren(...readout());
+    morph(status, ...readout());
   });
   onChange(model, ["ratings", "reg", "sweeps", "user", "completed", "item_factors", "user_factors", "top", "loss"], update);
   update();

@@ -6,7 +6,7 @@
 // gives the products AB (first B, then A) and BA. Reads only the model, so the
 // kernel (live) and derive() (static page) produce the same picture.
 
-const { h, s, fmt, exact, onChange, redrawer, guarded, keepingFocus, parseNumber } = lalib.runtime;
+const { h, s, renderedWidth, morph, fmt, exact, onChange, redrawer, guarded, keepingFocus, parseNumber } = lalib.runtime;
 
 const SNAP = 0.25;
 const GRID = 6; // the integer grid drawn through the map covers [-GRID, GRID]²
@@ -143,7 +143,7 @@ function render({ model, el }) {
     const fill = { kept: "#2f81f7", flipped: "#e8590c", lost: "#8c959f" }[orientation];
     const square = [[0, 0], [1, 0], [1, 1], [0, 1]];
     const kind = model.get("collapse");
-    svg.replaceChildren(
+    morph(svg, 
       s("rect", { x: 0, y: 0, width: SIZE, height: SIZE, class: "lx-bg" }),
       orig,
       s("polyline", { points: pts(f, circle), fill: "none", style: `${muted}; stroke-dasharray: 4 3; stroke-width: 1`, "pointer-events": "none" }),
@@ -180,7 +180,7 @@ function render({ model, el }) {
     }
     g.append(s("text", { x: x1 + 8, y: y1 - 8, fill: color, class: "lx-label" }, label));
     if (!editable()) return g;
-    const hitRadius = 24 * (SIZE / (svg.clientWidth || SIZE));
+    const hitRadius = 24 * (SIZE / (renderedWidth(svg) || SIZE));
     g.append(s("g", {
       class: "lx-tip", tabindex: 0, role: "button", "aria-roledescription": "draggable tip", "data-col": j,
       "data-focus-key": `tip-${j}`, "aria-label": `${label} = (${tip.map(fmt).join(", ")}); arrow keys move it by ${SNAP}`,
@@ -330,9 +330,9 @@ function render({ model, el }) {
     keepingFocus(root, () => {
       draw();
       refreshControls();
-      tables.replaceChildren(table("a"), table("b"));
+      morph(tables, table("a"), table("b"));
     });
-    status.replaceChildren(...readout());
+    morph(status, ...readout());
   });
   onChange(model, ["a", "b", "show", "shown", "det", "rank", "sv", "orientation", "collapse", "det_a", "det_b"], update);
   update();

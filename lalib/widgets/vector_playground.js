@@ -6,7 +6,7 @@
 // the arrow keys. Reads only the model, so the kernel (live) and derive()
 // (static page) produce the same picture.
 
-const { h, s, fmt, exact, onChange, redrawer, guarded, keepingFocus, parseNumber } = lalib.runtime;
+const { h, s, renderedWidth, morph, fmt, exact, onChange, redrawer, guarded, keepingFocus, parseNumber } = lalib.runtime;
 
 const SNAP = 0.5;
 const SIZE = 320;
@@ -159,7 +159,7 @@ function render({ model, el }) {
   function handle(f, name) {
     const tip = get(name);
     const [x, y] = f.project(tip);
-    const hitRadius = 24 * (SIZE / (svg.clientWidth || SIZE));
+    const hitRadius = 24 * (SIZE / (renderedWidth(svg) || SIZE));
     return s("g", {
       class: "lx-tip", tabindex: 0, role: "button", "aria-roledescription": "draggable tip", "data-vector": name,
       "data-focus-key": `tip-${name}`, "aria-label": `${name} = (${tip.map(fmt).join(", ")}); arrow keys move it by ${SNAP}`,
@@ -225,7 +225,7 @@ function render({ model, el }) {
       const mid = a0 + (turn * t) / 2;
       marks.append(s("text", { x: o[0] + 40 * Math.cos(mid) - 4, y: o[1] - 40 * Math.sin(mid) + 4, class: "lx-label" }, "θ"));
     }
-    svg.replaceChildren(
+    morph(svg, 
       s("rect", { x: 0, y: 0, width: SIZE, height: SIZE, class: "lx-bg" }),
       g, balls, para, marks,
       arrow(f, scaled, COLORS.scaled, "a·u", { width: 4, key: "scaled", dash: "2 3" }),
@@ -335,12 +335,12 @@ function render({ model, el }) {
   const update = redrawer(root, () => {
     keepingFocus(root, () => {
       draw();
-      table.replaceChildren(entries());
+      morph(table, entries());
       if (document.activeElement !== slider) slider.value = String(get("scale"));
       sliderValue.textContent = fmt(get("scale"));
       norms.querySelectorAll("input").forEach((r) => (r.checked = r.value === get("norm")));
     });
-    status.replaceChildren(...readout());
+    morph(status, ...readout());
   });
 
   onChange(model, ["u", "v", "scale", "norm", "sum", "scaled", "dot", "cross", "angle", "norm_u", "norm_v", "norm_sum",
