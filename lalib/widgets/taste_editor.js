@@ -274,6 +274,7 @@ function render({ model, el }) {
     });
     return t;
   }
+  const setIf = (el, name, value) => el.getAttribute(name) !== value && el.setAttribute(name, value);
   function grid() {
     const [users, movies] = names(), C = model.get("completed"), g = G(), [su, si] = sel;
     const key = JSON.stringify([users, movies]);
@@ -286,12 +287,14 @@ function render({ model, el }) {
     for (const b of table.querySelectorAll(".lx-cell")) {
       const u = +b.dataset.row, i = +b.dataset.col, r = g[u][i], p = C[u][i], isSel = u === su && i === si;
       const shade = (stars(p) - 1) / 4; // cold (1 star) to warm (5 stars)
-      b.dataset.known = r > 0 ? "true" : "false";
-      b.dataset.selected = isSel ? "true" : "false";
-      b.tabIndex = isSel ? 0 : -1;
-      b.style.background = `color-mix(in srgb, var(--lx-hot) ${Math.round(100 * shade)}%, var(--lx-cold))`;
-      b.setAttribute("aria-label", `${users[u]}, ${movies[i]}: ${r > 0 ? `rated ${r}` : `not rated, predicted ${one(stars(p))}`}`);
-      b.textContent = r > 0 ? String(r) : one(stars(p));
+      // Only what changed is written: each write makes the browser restyle the cell.
+      setIf(b, "data-known", r > 0 ? "true" : "false");
+      setIf(b, "data-selected", isSel ? "true" : "false");
+      setIf(b, "tabindex", isSel ? "0" : "-1");
+      setIf(b, "style", `background: color-mix(in srgb, var(--lx-hot) ${Math.round(100 * shade)}%, var(--lx-cold))`);
+      setIf(b, "aria-label", `${users[u]}, ${movies[i]}: ${r > 0 ? `rated ${r}` : `not rated, predicted ${one(stars(p))}`}`);
+      const text = r > 0 ? String(r) : one(stars(p));
+      if (b.textContent !== text) b.textContent = text;
     }
   }
 
