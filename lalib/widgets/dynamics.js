@@ -118,11 +118,12 @@ function render({ model, el }) {
       const color = COLORS[i % COLORS.length];
       parts.push(s("polyline", { points: path.map((p) => P(p).join(",")).join(" "), fill: "none", stroke: color,
         "stroke-width": 1.3, "stroke-opacity": 0.8, class: "lx-path", "data-path": i, "pointer-events": "none" }));
-      for (const p of path.slice(1)) {
-        if (Math.abs(p[0]) > R * 1.05 || Math.abs(p[1]) > R * 1.05) continue;
-        const [cx, cy] = P(p);
-        parts.push(s("circle", { cx, cy, r: 2.2, fill: color, "pointer-events": "none" }));
-      }
+      // The iterates as one path of dots (a zero-length stroke with round caps is a dot of that
+      // width): one element a trajectory instead of one a step keeps a redraw within a frame.
+      const dots = path.slice(1).filter((p) => Math.abs(p[0]) <= R * 1.05 && Math.abs(p[1]) <= R * 1.05)
+        .map((p) => `M${P(p).join(" ")}h0`).join("");
+      if (dots) parts.push(s("path", { d: dots, stroke: color, "stroke-width": 4.4, "stroke-linecap": "round", fill: "none",
+        class: "lx-dots", "data-path": i, "pointer-events": "none" }));
     });
     const hitRadius = 24 * (SIZE / (renderedWidth(svg) || SIZE));
     model.get("starts").forEach((p, i) => {
