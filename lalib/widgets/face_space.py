@@ -23,7 +23,6 @@ import math
 import numpy as np
 import traitlets as t
 
-from lalib.faces import detector_thresholds, normalize_images, split_faces
 from lalib.widgets.base import BookWidget
 
 __all__ = ["FaceSpace", "describe", "pack", "unpack", "face_space_data", "N_SLIDERS", "WEIGHT_RANGE"]
@@ -132,6 +131,9 @@ def face_space_data(n_eigenfaces: int = 40, n_gallery: int = 8, *, test_size: fl
     >>> unpack(d["eigenfaces"]).shape, len(d["thresholds"]), d["labels"]
     ((3, 25, 25), 4, ['face', 'face', 'non-face', 'non-face'])
     """
+    # Imported here: lalib.faces needs scikit-learn, a second to import that every
+    # `import lalib.widgets` (each book build, each notebook) would otherwise pay.
+    from lalib.faces import detector_thresholds, normalize_images, split_faces
     from threadpoolctl import threadpool_limits  # installed with scikit-learn
 
     train_f, train_n, test_f, test_n = split_faces(test_size=test_size, random_state=random_state)
