@@ -50,6 +50,7 @@ import argparse
 import contextlib
 import datetime as dt
 import json
+import math
 import os
 import re
 import shlex
@@ -454,7 +455,8 @@ class Report:
                 secs, cpu, err = self.execs[c]
                 ok = secs <= b["exec"] and not err
                 verdicts.append(ok)
-                exec_cell = f"{secs:.1f} s{mark(ok)}, CPU {cpu:.1f} s" + (f" (failed: {err})" if err else "")
+                kernel = "no code cell" if math.isnan(cpu) else f"CPU {cpu:.1f} s"  # nan: no cell ran
+                exec_cell = f"{secs:.1f} s{mark(ok)}, {kernel}" + (f" (failed: {err})" if err else "")
             elif self.args.built:
                 exec_cell = "not measured (`--built`)"
             else:
