@@ -135,6 +135,16 @@ def test_half_step_refuses_lalib_and_names_the_slip():
     verdict = q.judge(q.encode(zeros_for_missing))
     assert not verdict.passed and "missing ratings as 0" in verdict.message
 
+    # A slip no diagnosis knows still says where the result is first off, and shows no expected value.
+    def no_regression(R, Q, reg):
+        return np.nan_to_num(R) @ Q
+
+    verdict = q.judge(q.encode(no_regression))
+    assert not verdict.passed
+    assert "your function's result is not right: entry [0, 0] is the first that is off" in verdict.message
+    expected = reference_half_step(*half_step_cases(0)[0].args)
+    assert f"{expected[0, 0]:.3g}" not in verdict.message
+
 
 def test_expected_values_come_from_the_prompts_data():
     mu = np.mean([r for *_, r in BASE_RATINGS])

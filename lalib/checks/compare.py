@@ -47,17 +47,27 @@ def exact(got, expected) -> str | None:
 def allclose(rtol: float = 1e-9) -> Comparison:
     """Equal within ``rtol`` times the size of the expected output (at least 1).
 
+    When an array is off, the message names the first entry that is (row by
+    row), so a student knows where to look; it never shows an expected value.
+
     Examples
     --------
     >>> allclose(1e-6)(1.0000001, 1.0) is None
     True
+    >>> allclose()([[1.0, 2.0], [3.0, 5.0]], [[1.0, 2.0], [3.0, 4.0]])
+    'not right: entry [1, 1] is the first that is off'
     """
     def compare(got, expected) -> str | None:
         g, e, problem = _shapes(got, expected)
         if problem:
             return problem
         scale = max(1.0, float(np.abs(e).max(initial=0.0)))
-        return None if np.all(np.abs(g - e) <= rtol * scale) else "not right"
+        off = np.argwhere(~(np.abs(g - e) <= rtol * scale))  # a NaN is off too
+        if not len(off):
+            return None
+        if g.ndim == 0:
+            return "not right"
+        return f"not right: entry [{', '.join(str(int(i)) for i in off[0])}] is the first that is off"
     return compare
 
 
