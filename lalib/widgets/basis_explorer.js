@@ -217,7 +217,7 @@ function render({ model, el }) {
   function draw() {
     // Read the layout once, before the SVG changes (reading it after each change forces a reflow).
     const f = { ...frame(), width: renderedWidth(svg) };
-    morph(svg, 
+    morph(svg,
       s("rect", { x: 0, y: 0, width: SIZE, height: SIZE, class: "lx-bg" }),
       grid(f), span(f), axes(f), path(f),
       ...["b1", "b2", "x"].map((n) => handle(f, n)),

@@ -318,7 +318,7 @@ function render({ model, el }) {
     const d = model.get("distance"), t = model.get("threshold"), top = Math.max(1.2, d * 1.1, t * 1.1);
     const X = (v) => 10 + (v / top) * 400;
     bar.setAttribute("aria-label", `distance ${fmt(d)} against threshold ${fmt(t)}`);
-    morph(bar, 
+    morph(bar,
       s("rect", { x: 10, y: 8, width: Math.max(0, X(d) - 10), height: 12, class: "lx-dist" }),
       s("line", { x1: X(t), y1: 2, x2: X(t), y2: 26, class: "lx-thr" }),
       s("text", { x: 10, y: 37 }, "0"),

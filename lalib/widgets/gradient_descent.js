@@ -237,7 +237,7 @@ function render({ model, el }) {
     const lo = Math.min(...logs), hi = Math.max(...logs), span = hi - lo || 1;
     const n = Math.max(losses.length - 1, 1);
     const pts = logs.map((v, i) => [pad + ((W - 2 * pad) * i) / n, Hh - pad - ((Hh - 2 * pad - 10) * (v - lo)) / span]);
-    morph(lossSvg, 
+    morph(lossSvg,
       s("rect", { x: 0, y: 0, width: W, height: Hh, class: "lx-bg" }),
       s("polyline", { points: pts.map((p) => p.join(",")).join(" "), class: "lx-curve" }),
       s("text", { x: pad, y: 12 }, `loss, log scale: ${fmt(losses[0])} → ${fmt(losses[losses.length - 1])}`),

@@ -140,7 +140,7 @@ function render({ model, el }) {
 
   function draw() {
     const f = frame(), M = matrix(), n = M[0].length;
-    morph(svg, 
+    morph(svg,
       s("rect", { x: 0, y: 0, width: SIZE, height: SIZE, class: "lx-bg", onpointerdown: startTurn }),
       columnSpace(f),
       axes(f),

@@ -143,7 +143,7 @@ function render({ model, el }) {
     const fill = { kept: "#2f81f7", flipped: "#e8590c", lost: "#8c959f" }[orientation];
     const square = [[0, 0], [1, 0], [1, 1], [0, 1]];
     const kind = model.get("collapse");
-    morph(svg, 
+    morph(svg,
       s("rect", { x: 0, y: 0, width: SIZE, height: SIZE, class: "lx-bg" }),
       orig,
       s("polyline", { points: pts(f, circle), fill: "none", style: `${muted}; stroke-dasharray: 4 3; stroke-width: 1`, "pointer-events": "none" }),

@@ -225,7 +225,7 @@ function render({ model, el }) {
       const mid = a0 + (turn * t) / 2;
       marks.append(s("text", { x: o[0] + 40 * Math.cos(mid) - 4, y: o[1] - 40 * Math.sin(mid) + 4, class: "lx-label" }, "θ"));
     }
-    morph(svg, 
+    morph(svg,
       s("rect", { x: 0, y: 0, width: SIZE, height: SIZE, class: "lx-bg" }),
       g, balls, para, marks,
       arrow(f, scaled, COLORS.scaled, "a·u", { width: 4, key: "scaled", dash: "2 3" }),
